@@ -1,0 +1,136 @@
+"""The store: the one gateway to the database (SQLite file by default, PostgreSQL by URL)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, event, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from dashboard.fmt import now_utc
+from data_sources.models import AuditEntry, Base, Setting
+
+
+def default_database_url(data_dir: Path) -> str:
+    """The SQLite file under the data folder."""
+    return f"sqlite:///{Path(data_dir).resolve() / 'desk.sqlite3'}"
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def json_safe(value: Any) -> Any:
+    """A copy of `value` that JSON columns accept (datetimes as ISO text)."""
+    return json.loads(json.dumps(value, default=_json_default))
+
+
+class Store:
+    """Engine and sessions of the database; creates the schema on open."""
+
+    def __init__(self, url: str, echo: bool = False) -> None:
+        self.url = url
+        self.is_sqlite = url.startswith("sqlite")
+        kwargs: dict[str, Any] = {"echo": echo, "future": True}
+        if self.is_sqlite:
+            kwargs["connect_args"] = {"check_same_thread": False, "timeout": 10}
+        else:
+            kwargs.update(pool_size=10, max_overflow=20, pool_pre_ping=True)
+        self.engine: Engine = create_engine(url, **kwargs)
+        if self.is_sqlite:
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def create_schema(self) -> None:
+        """Create every table that is missing."""
+        Base.metadata.create_all(self.engine)
+
+    def drop_schema(self) -> None:
+        """Drop every table (tests only)."""
+        Base.metadata.drop_all(self.engine)
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session committed on success and rolled back on error."""
+        with self._sessions() as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    @contextmanager
+    def reader(self) -> Iterator[Session]:
+        """A session for reading only."""
+        with self._sessions() as session:
+            yield session
+
+    def get_setting(self, key: str, default: str | None = None) -> str | None:
+        """A setting's value, or `default`."""
+        with self.reader() as s:
+            row = s.get(Setting, key)
+            return row.value if row else default
+
+    def set_setting(self, key: str, value: str, actor: str = "sistem") -> None:
+        """Write a setting, audited."""
+        with self.session() as s:
+            row = s.get(Setting, key)
+            before = {"value": row.value} if row else None
+            if row:
+                row.value = value
+            else:
+                s.add(Setting(key=key, value=value))
+            audit(s, actor, "setting.set", "setting", key, before, {"value": value})
+
+    def audit_entries(self, limit: int = 200, actor: str | None = None) -> list[AuditEntry]:
+        """The newest audit rows first."""
+        with self.reader() as s:
+            query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+            if actor:
+                query = query.where(AuditEntry.actor == actor)
+            return list(s.scalars(query))
+
+
+def audit(
+    session: Session,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: str,
+    before: dict | None,
+    after: dict | None,
+) -> None:
+    """Add an audit row to the session's transaction: who, when, what, before and after."""
+    session.add(
+        AuditEntry(
+            at=now_utc(),
+            actor=actor,
+            action=action,
+            entity=entity,
+            entity_id=str(entity_id),
+            before=json_safe(before) if before is not None else None,
+            after=json_safe(after) if after is not None else None,
+        )
+    )
