@@ -1,0 +1,106 @@
+"""Desk Pilkada: the application factory."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import import_module
+from pathlib import Path
+from typing import Any
+
+PAGES: tuple[tuple[str, str, str], ...] = (
+    ("ringkasan", "/", "Ringkasan"),
+    ("rekapitulasi", "/rekapitulasi", "Rekapitulasi"),
+    ("kejadian", "/kejadian", "Kejadian"),
+    ("logistik", "/logistik", "Logistik"),
+    ("layar", "/layar", "Layar"),
+    ("input", "/input", "Input"),
+    ("admin", "/admin", "Admin"),
+)
+ASSETS = Path(__file__).resolve().parent / "assets"
+
+
+@dataclass
+class Desk:
+    """What the running app holds: configuration, store, realtime hub, optional simulator."""
+
+    config: Any
+    store: Any
+    socketio: Any = None
+    hub: Any = None
+    limiter: Any = None
+    dash: Any = None
+    simulator: Any = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def is_demo(self) -> bool:
+        """True when the loaded scenario is simulated data (or the app runs the demo)."""
+        return self.config.demo or self.store.get_setting("demo") == "1"
+
+
+def create_app(config: Any = None) -> Any:
+    """Build the Flask server, the Dash app with its pages and the Socket.IO hub; returns the Dash app."""
+    import dash
+    from flask import Flask
+    from flask_socketio import SocketIO
+
+    from dashboard import auth, messages, realtime, sockets
+    from dashboard.api import bp as api_bp
+    from dashboard.api import health
+    from dashboard.config import Config
+    from data_sources.store import Store, default_database_url
+    from layouts import shell
+
+    config = config or Config.from_env()
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    store = Store(config.database_url or default_database_url(config.data_dir))
+    store.create_schema()
+
+    server = Flask("dashboard", static_folder=None)
+    server.config.update(
+        SECRET_KEY=config.resolved_secret_key(),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_TIME_LIMIT=None,
+        TESTING=config.testing,
+        MAX_CONTENT_LENGTH=8 * 1024 * 1024,
+    )
+    desk = Desk(config=config, store=store)
+    server.extensions["desk"] = desk
+
+    socketio = SocketIO(
+        server,
+        async_mode="threading",
+        message_queue=config.message_queue,
+        cors_allowed_origins=[],
+        manage_session=False,
+    )
+    desk.socketio = socketio
+    desk.hub = realtime.Hub(socketio, lambda kind: messages.snapshot(store, kind))
+    sockets.register(socketio, desk)
+
+    auth.init_auth(server)
+    server.register_blueprint(health)
+    server.register_blueprint(api_bp)
+
+    app = dash.Dash(
+        "dashboard",
+        server=server,
+        use_pages=True,
+        pages_folder="",
+        assets_folder=str(ASSETS),
+        serve_locally=True,
+        title="Desk Pilkada",
+        update_title=None,
+    )
+    desk.dash = app
+    for name, path, label in PAGES:
+        page = import_module(f"layouts.{name}")
+        dash.register_page(f"pages.{name}", path=path, name=label, title=f"{label} · Desk Pilkada", layout=page.layout)
+    app.layout = shell.layout
+    app.validation_layout = shell.validation_layout()
+    import_module("callbacks.shell").register(app)
+    for name, _path, _label in PAGES:
+        import_module(f"callbacks.{name}").register(app)
+    return app

@@ -133,3 +133,31 @@ def dpt_total(store: Store) -> int:
     """DPT of every TPS in the store."""
     with store.reader() as s:
         return int(s.scalar(select(func.coalesce(func.sum(Tps.dpt), 0))))
+
+
+def breakdown(store: Store, contest_id: str, level: int = 3, as_of: datetime | None = None) -> list[Totals]:
+    """Totals of a contest per region of one level (3 kecamatan, 4 desa), by region code."""
+    info = next((c for c in contests(store) if c.id == contest_id), None)
+    if info is None:
+        return []
+    width = {2: 5, 3: 8, 4: 13}[level]
+    dpt = {code: d for code, d in tps_dpt(store).items() if code.startswith(info.scope_code + ".")}
+    out: dict[str, Totals] = {}
+    for code in dpt:
+        key = code[:width]
+        t = out.setdefault(key, Totals(info, key, votes={p.nomor: 0 for p in info.paslon}))
+        t.tps_total += 1
+    for r in current_results(store, contest_id, as_of):
+        t = out[r["tps"][:width]]
+        if any(f.get("code") == "janggal" for f in r["flags"]):
+            t.janggal += 1
+        if r["status"] == STATUS_REVIEW:
+            t.held += 1
+            continue
+        t.tps_reported += 1
+        t.dpt += dpt.get(r["tps"], 0)
+        t.suara_sah += r["suara_sah"]
+        t.suara_tidak_sah += r["suara_tidak_sah"]
+        for k, v in r["votes"].items():
+            t.votes[int(k)] = t.votes.get(int(k), 0) + v
+    return [out[k] for k in sorted(out)]

@@ -1,0 +1,90 @@
+"""Realtime hub: authenticated Socket.IO connections and coalesced, sequenced broadcasts.
+
+Writers call `notify(kind, data)`; a background task folds bursts into at most a few broadcasts a second,
+each carrying a sequence number, and every emit goes through `publish()`.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from flask_socketio import SocketIO
+
+from dashboard.fmt import fmt_wib, now_utc
+
+log = logging.getLogger(__name__)
+COALESCE_SECONDS = 0.2
+
+
+class Hub:
+    """Coalesces change notices and publishes `recap`, `incident` and `logistics` events."""
+
+    def __init__(self, socketio: SocketIO, snapshot: Callable[[str], list[tuple[str, dict[str, Any]]]]) -> None:
+        self.socketio = socketio
+        self._snapshot = snapshot  # kind → the messages describing the current state of that kind
+        self._lock = threading.Lock()
+        self._dirty: set[str] = set()
+        self._wake = threading.Event()
+        self._seq = 0
+        self._started = False
+        self._stopped = False
+        self.last_published: dict[str, dict[str, Any]] = {}
+
+    @property
+    def seq(self) -> int:
+        """The sequence number of the last message sent."""
+        return self._seq
+
+    def notify(self, kind: str, _data: Any = None) -> None:
+        """Something of this kind changed: a broadcast follows within COALESCE_SECONDS."""
+        with self._lock:
+            self._dirty.add(kind)
+            if not self._started:
+                self._started = True
+                self.socketio.start_background_task(self._run)
+        self._wake.set()
+
+    def publish(self, event: str, payload: dict[str, Any]) -> dict[str, Any]:
+        """Send one event to every connected viewer, stamped with the next sequence number."""
+        with self._lock:
+            self._seq += 1
+            message = {**payload, "seq": self._seq, "sent_at": fmt_wib(now_utc())}
+        self.socketio.emit(event, message)
+        key = f"{event}:{payload.get('contest', '')}"
+        self.last_published[key] = message
+        return message
+
+    def flush(self) -> int:
+        """Publish the current state of every kind that changed; returns the number of messages."""
+        with self._lock:
+            kinds, self._dirty = self._dirty, set()
+        sent = 0
+        for kind in sorted(kinds):
+            for event, payload in self._snapshot(kind):
+                self.publish(event, payload)
+                sent += 1
+        return sent
+
+    def stop(self) -> None:
+        """End the background task."""
+        self._stopped = True
+        self._wake.set()
+
+    def _run(self) -> None:
+        while not self._stopped:
+            self._wake.wait(timeout=5)
+            self._wake.clear()
+            if self._stopped:
+                break
+            started = time.monotonic()
+            try:
+                self.flush()
+            except Exception:  # keep the hub alive; the next change retries
+                log.exception("broadcast failed")
+            rest = COALESCE_SECONDS - (time.monotonic() - started)
+            if rest > 0:
+                time.sleep(rest)

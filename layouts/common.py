@@ -1,0 +1,58 @@
+"""Helpers every page layout shares: the current principal, the store, small components."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash import html
+from flask import current_app, has_request_context
+from flask_login import current_user
+
+
+def desk() -> Any:
+    """The running app's Desk (config, store, hub)."""
+    return current_app.extensions["desk"]
+
+
+def principal() -> Any | None:
+    """The logged-in user or token of this request, or None outside a request or when anonymous."""
+    if has_request_context() and current_user.is_authenticated:
+        return current_user
+    return None
+
+
+def has_role(*roles: str) -> bool:
+    """True when the current principal has one of these roles."""
+    who = principal()
+    return who is not None and who.role in roles
+
+
+def denied(message: str = "Halaman ini hanya untuk operator atau admin.") -> html.Div:
+    """The notice shown instead of a page the principal may not use."""
+    return html.Div(message, className="notice notice-denied", role="alert")
+
+
+def card(title: str, body: Any, class_name: str = "") -> html.Section:
+    """A titled panel."""
+    return html.Section([html.H2(title, className="card-title"), body], className=f"card {class_name}".strip())
+
+
+def stat(label: str, value: str, el_id: str | None = None, big: bool = False) -> html.Div:
+    """A labelled number; `el_id` lets pushed messages replace the value."""
+    kwargs = {"id": el_id} if el_id else {}
+    return html.Div(
+        [html.Div(label, className="stat-label"), html.Div(value, className="stat-value", **kwargs)],
+        className="stat stat-big" if big else "stat",
+    )
+
+
+def table(headers: list[str], rows: list[list[Any]], class_name: str = "", row_ids: list[str] | None = None) -> html.Table:
+    """A plain HTML table; cells are text or components (text is never read as HTML)."""
+    body = []
+    for i, row in enumerate(rows):
+        kwargs = {"id": row_ids[i]} if row_ids else {}
+        body.append(html.Tr([html.Td(cell) for cell in row], **kwargs))
+    return html.Table(
+        [html.Thead(html.Tr([html.Th(h) for h in headers])), html.Tbody(body)],
+        className=f"table {class_name}".strip(),
+    )

@@ -1,0 +1,76 @@
+"""The app shell: navigation bar, demo badge, connection state and the page container."""
+
+from __future__ import annotations
+
+import dash
+from dash import dcc, html
+from dash_socketio import DashSocketIO
+
+from dashboard import PAGES
+from layouts.common import desk, principal
+
+EVENTS = ["recap", "incident", "logistics"]
+STAFF_PAGES = {"/input": ("admin", "operator"), "/admin": ("admin",)}
+
+
+def _nav_links(role: str | None) -> list:
+    links = []
+    for _name, path, label in PAGES:
+        allowed = STAFF_PAGES.get(path)
+        if allowed and role not in allowed:
+            continue
+        links.append(dcc.Link(label, href=path, className="nav-link", id=f"nav-{label.lower()}"))
+    return links
+
+
+def layout() -> html.Div:
+    """The shell around every page."""
+    who = principal()
+    demo = False
+    try:
+        demo = desk().is_demo()
+    except RuntimeError:  # outside an app context (Dash checks the layout once at start)
+        demo = False
+    user_box = (
+        html.Div(
+            [
+                html.Span(f"{who.name} ({who.role})", id="whoami", className="whoami"),
+                html.A("Keluar", href="/logout", className="logout"),
+            ],
+            className="user-box",
+        )
+        if who is not None
+        else html.Div(id="whoami")
+    )
+    return html.Div(
+        [
+            html.Header(
+                [
+                    html.Div("Desk Pilkada", className="brand"),
+                    html.Nav(_nav_links(who.role if who else None), className="nav"),
+                    html.Div("DATA SIMULASI", className="demo-badge", id="demo-badge") if demo else None,
+                    html.Div(
+                        [
+                            html.Span("●", id="conn-dot", className="conn-dot conn-wait"),
+                            html.Span("Menghubungkan…", id="conn-state"),
+                            html.Span(" · pembaruan terakhir ", className="muted"),
+                            html.Span("—", id="last-update"),
+                        ],
+                        className="conn",
+                    ),
+                    user_box,
+                ],
+                className="topbar",
+            ),
+            html.Div(id="stale-banner", className="stale-banner hidden", role="alert"),
+            DashSocketIO(id="sio", eventNames=EVENTS),
+            dcc.Store(id="last-seen", data=0),
+            html.Main(dash.page_container, className="page"),
+        ],
+        className="shell",
+    )
+
+
+def validation_layout() -> html.Div:
+    """The shell alone; Dash adds every page's layout when it serves the first request."""
+    return layout()

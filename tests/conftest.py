@@ -1,0 +1,150 @@
+"""Fixtures: a store on SQLite and on PostgreSQL, an app with the demo scenario, logged-in clients."""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from pathlib import Path
+
+import pytest
+
+from dashboard.actors import SYSTEM
+from dashboard.config import Config
+from data_sources.accounts import set_user
+from data_sources.scenario import load_scenario
+from data_sources.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "data_sources" / "demo" / "banyuasin_demo.json"
+SHARED = ROOT.parent / "shared" / "reference"
+PG_URL = os.environ.get("DESK_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+PASSWORD = "kata-sandi-uji-123"
+
+
+def _require(env: str, what: str, reason: str) -> None:
+    if os.environ.get(env) == "1":
+        pytest.fail(f"{what} is required ({env}=1) but unavailable: {reason}")
+    pytest.skip(f"{what} unavailable: {reason}")
+
+
+def _postgres_url() -> tuple[str, str]:
+    """A fresh schema on the test PostgreSQL server, or skip/fail when it is absent."""
+    from sqlalchemy import create_engine, text
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    try:
+        engine = create_engine(PG_URL)
+        with engine.begin() as conn:
+            conn.execute(text(f"CREATE SCHEMA {schema}"))
+        engine.dispose()
+    except Exception as exc:  # noqa: BLE001
+        _require("DESK_REQUIRE_SERVICES", "PostgreSQL", str(exc).splitlines()[0])
+    sep = "&" if "?" in PG_URL else "?"
+    return f"{PG_URL}{sep}options=-csearch_path%3D{schema}", schema
+
+
+def _drop_schema(schema: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(PG_URL)
+    with engine.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request, tmp_path: Path) -> str:
+    """A database URL on each backend: a SQLite file, and a fresh PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'desk.sqlite3'}"
+        return
+    url, schema = _postgres_url()
+    yield url
+    _drop_schema(schema)
+
+
+@pytest.fixture
+def store(db_url: str) -> Store:
+    """An empty store with its schema."""
+    s = Store(db_url)
+    s.create_schema()
+    yield s
+    s.dispose()
+
+
+@pytest.fixture
+def demo_store(store: Store) -> Store:
+    """A store holding the Banyuasin demo scenario."""
+    load_scenario(store, DEMO, SYSTEM)
+    return store
+
+
+@pytest.fixture
+def app(tmp_path: Path, db_url: str):
+    """The Dash app on the demo scenario, with one user per role."""
+    from dashboard import create_app
+
+    dash_app = create_app(Config(data_dir=tmp_path / "data", database_url=db_url, testing=True))
+    desk = dash_app.server.extensions["desk"]
+    load_scenario(desk.store, DEMO, SYSTEM)
+    for role in ("admin", "operator", "viewer"):
+        set_user(desk.store, role, role, PASSWORD, "uji")
+    yield dash_app
+    desk.hub.stop()
+    desk.store.dispose()
+
+
+def login(client, username: str, password: str = PASSWORD):  # noqa: ANN001, ANN201
+    """Log in through the form as a browser would (CSRF token included)."""
+    page = client.get("/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+    return client.post("/login", data={"username": username, "password": password, "csrf_token": token})
+
+
+@pytest.fixture
+def client_as(app):
+    """A factory of test clients logged in with a role (or anonymous with None)."""
+
+    def make(role: str | None):
+        client = app.server.test_client()
+        if role:
+            response = login(client, role)
+            assert response.status_code == 302, response.get_data(as_text=True)
+        return client
+
+    return make
+
+
+def render_page(client, pathname: str, search: str = "") -> dict:  # noqa: ANN001
+    """Ask Dash for a page's layout as its router callback does; returns the component tree."""
+    body = {
+        "output": "..._pages_content.children..._pages_store.data..",
+        "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
+        "inputs": [
+            {"id": "_pages_location", "property": "pathname", "value": pathname},
+            {"id": "_pages_location", "property": "search", "value": search},
+        ],
+        "changedPropIds": ["_pages_location.pathname"],
+        "state": [],
+    }
+    response = client.post("/_dash-update-component", json=body)
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    return response.get_json()["response"]["_pages_content"]["children"]
+
+
+def texts(tree) -> list[str]:  # noqa: ANN001
+    """Every text in a component tree, in order."""
+    out: list[str] = []
+
+    def walk(node) -> None:  # noqa: ANN001
+        if isinstance(node, str):
+            out.append(node)
+        elif isinstance(node, list):
+            for child in node:
+                walk(child)
+        elif isinstance(node, dict):
+            walk(node.get("props", {}).get("children"))
+
+    walk(tree)
+    return out
