@@ -30,13 +30,16 @@ def register(app: Dash) -> None:
             return NOT_ADMIN, no_update
         password = accounts.generate_password()
         try:
-            user = accounts.set_user(desk().store, (name or "").strip().lower(), role or "", password,
-                                     current_user.name)
+            user = accounts.set_user(
+                desk().store, (name or "").strip().lower(), role or "", password, current_user.name
+            )
         except accounts.AccountError as exc:
             return html.Div(str(exc), className="notice notice-error"), no_update
         note = html.Div(
-            [html.P(f"Pengguna {user.username} ({user.role}) tersimpan. Kata sandi sekali pakai:"),
-             html.Code(password, id="new-password")],
+            [
+                html.P(f"Pengguna {user.username} ({user.role}) tersimpan. Kata sandi sekali pakai:"),
+                html.Code(password, id="new-password"),
+            ],
             className="notice notice-ok",
         )
         return note, users_table()
@@ -64,8 +67,12 @@ def register(app: Dash) -> None:
                 secret, info = accounts.create_token(desk().store, name or "", role or "", current_user.name)
                 link = f"/layar?token={secret}" if info.role == "display" else None
                 note = html.Div(
-                    [html.P(f"Token {info.id} ({info.name}, {info.role}) dibuat. Salin sekarang; tidak ditampilkan lagi:"),
-                     html.Code(secret, id="new-token"), html.P(f"Tautan layar: {link}") if link else None],
+                    [
+                        html.P(f"Token {info.id} ({info.name}, {info.role}) dibuat."),
+                        html.P("Salin sekarang; token tidak ditampilkan lagi:"),
+                        html.Code(secret, id="new-token"),
+                        html.P(f"Tautan layar: {link}") if link else None,
+                    ],
                     className="notice notice-ok",
                 )
         except accounts.AccountError as exc:

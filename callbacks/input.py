@@ -25,13 +25,12 @@ def outcome_view(outcome: results.Outcome) -> html.Div:
     if outcome.status == results.SAME:
         return html.Div(f"Sudah tersimpan sebelumnya: {outcome.message}.", className="notice notice-ok")
     problems = [html.Li(f"{field}: {msg}") for field, msg in outcome.errors.items()]
-    return html.Div(
-        [html.P(outcome.message or "Tidak disimpan:"), html.Ul(problems)], className="notice notice-error"
-    )
+    return html.Div([html.P(outcome.message or "Tidak disimpan:"), html.Ul(problems)], className="notice notice-error")
 
 
-def submit_c1(contest: str | None, tps: str | None, nomors: list[dict], votes: list[Any], tidak_sah: Any,
-              hadir: Any) -> results.Outcome:
+def submit_c1(
+    contest: str | None, tps: str | None, nomors: list[dict], votes: list[Any], tidak_sah: Any, hadir: Any
+) -> results.Outcome:
     """Send the form's numbers through the same path as the API."""
     payload = {
         "contest": contest,

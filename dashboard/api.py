@@ -95,8 +95,9 @@ def patch_incident(incident_id: int) -> Any:
     if not isinstance(body, dict):
         return jsonify({"errors": {"body": "harus objek JSON"}}), 422
     try:
-        data = incidents.change_status(_desk().store, incident_id, body.get("status"), current_user.actor,
-                                       body.get("note"))
+        data = incidents.change_status(
+            _desk().store, incident_id, body.get("status"), current_user.actor, body.get("note")
+        )
     except incidents.IncidentError as exc:
         code = 404 if "id" in exc.errors else 422
         return jsonify({"error": "perubahan ditolak", "errors": exc.errors}), code
@@ -114,10 +115,18 @@ def put_logistics(kecamatan: str, item: str) -> Any:
     if not isinstance(body, dict):
         return jsonify({"errors": {"body": "harus objek JSON"}}), 422
     try:
-        row = logistics.update(_desk().store, kecamatan, item, body.get("received"), body.get("status"),
-                               current_user.actor.name)
+        row = logistics.update(
+            _desk().store, kecamatan, item, body.get("received"), body.get("status"), current_user.actor.name
+        )
     except logistics.LogisticsError as exc:
         return jsonify({"error": "data tidak sah", "errors": exc.errors}), 422
     _desk().hub.notify("logistics", row)
-    return jsonify({"kecamatan": row.kecamatan_code, "item": row.item, "needed": row.needed,
-                    "received": row.received, "status": row.status})
+    return jsonify(
+        {
+            "kecamatan": row.kecamatan_code,
+            "item": row.item,
+            "needed": row.needed,
+            "received": row.received,
+            "status": row.status,
+        }
+    )

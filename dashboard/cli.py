@@ -17,7 +17,9 @@ DEMO_USERS = (("admin", "admin"), ("operator", "operator"), ("viewer", "viewer")
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data-dir", help="folder data (SQLite, kunci rahasia, unggahan); bawaan ./var atau DESK_DATA_DIR")
+    parser.add_argument(
+        "--data-dir", help="folder data (SQLite, kunci rahasia, unggahan); bawaan ./var atau DESK_DATA_DIR"
+    )
     parser.add_argument("--database-url", help="URL basis data, mis. postgresql+psycopg://127.0.0.1/test")
 
 
@@ -163,7 +165,9 @@ def cmd_serve(args: argparse.Namespace, demo: bool = False) -> int:
     url = f"http://{args.host}:{args.port}"
     lines = [f"Desk Pilkada berjalan di {url}"]
     if info:
-        lines.append("DATA SIMULASI — Kabupaten Banyuasin. Kata sandi sekali pakai (berlaku sampai server dijalankan lagi):")
+        lines.append(
+            "DATA SIMULASI — Kabupaten Banyuasin. Kata sandi sekali pakai (berlaku sampai server dijalankan lagi):"
+        )
         lines += [f"  {name:9s} {pw}" for name, pw in info["passwords"].items()]
         lines.append(f"Tautan layar besar: {url}/layar?token={info['display_token']}")
         if config.simulator:

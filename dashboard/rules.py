@@ -98,7 +98,7 @@ def parse_tally(
     errors: dict[str, str] = {}
     parsed: dict[int, int] = {}
     if not isinstance(votes, dict) or not votes:
-        errors["votes"] = "harus berisi suara per paslon, mis. {\"1\": 120, \"2\": 80}"
+        errors["votes"] = 'harus berisi suara per paslon, mis. {"1": 120, "2": 80}'
     else:
         for key, value in votes.items():
             try:

@@ -117,9 +117,20 @@ def create_incident(store: Store, payload: dict[str, Any], actor: Actor) -> dict
             raise IncidentError(errors)
         now = now_utc()
         row = Incident(
-            occurred_at=occurred_at, created_at=now, updated_at=now, kecamatan_code=kec, desa_code=desa,
-            tps_code=tps, latitude=lat, longitude=lon, stage=payload["stage"], category=payload["category"],
-            severity=payload["severity"], status="baru", description=description.strip(), reporter=actor.name,
+            occurred_at=occurred_at,
+            created_at=now,
+            updated_at=now,
+            kecamatan_code=kec,
+            desa_code=desa,
+            tps_code=tps,
+            latitude=lat,
+            longitude=lon,
+            stage=payload["stage"],
+            category=payload["category"],
+            severity=payload["severity"],
+            status="baru",
+            description=description.strip(),
+            reporter=actor.name,
         )
         s.add(row)
         s.flush()
@@ -145,8 +156,11 @@ def change_status(store: Store, incident_id: int, status: str, actor: Actor, not
             raise IncidentError({"note": f"harus teks, paling banyak {MAX_DESCRIPTION} karakter"})
         before = {"status": row.status}
         now = now_utc()
-        s.add(IncidentEvent(incident_id=row.id, at=now, actor=actor.name, from_status=row.status,
-                            to_status=status, note=note))
+        s.add(
+            IncidentEvent(
+                incident_id=row.id, at=now, actor=actor.name, from_status=row.status, to_status=status, note=note
+            )
+        )
         row.status = status
         row.updated_at = now
         audit(s, actor.name, "incident.status", "incident", str(row.id), before, {"status": status, "note": note})
@@ -156,7 +170,9 @@ def change_status(store: Store, incident_id: int, status: str, actor: Actor, not
 
 def _history(session, incident_id: int) -> list[IncidentEvent]:
     return list(
-        session.scalars(select(IncidentEvent).where(IncidentEvent.incident_id == incident_id).order_by(IncidentEvent.id))
+        session.scalars(
+            select(IncidentEvent).where(IncidentEvent.incident_id == incident_id).order_by(IncidentEvent.id)
+        )
     )
 
 

@@ -62,8 +62,13 @@ def initialise(session: Session, actor: str) -> int:
         for item, needed in needs.items():
             session.add(
                 Logistics(
-                    kecamatan_code=kec, item=item, needed=needed, received=0,
-                    status="belum-dikirim", updated_at=now, updated_by=actor,
+                    kecamatan_code=kec,
+                    item=item,
+                    needed=needed,
+                    received=0,
+                    status="belum-dikirim",
+                    updated_at=now,
+                    updated_by=actor,
                 )
             )
             rows += 1
@@ -95,8 +100,15 @@ def update(store: Store, kecamatan: str, item: str, received: int, status: str, 
         row.status = status
         row.updated_at = now_utc()
         row.updated_by = actor
-        audit(s, actor, "logistics.update", "logistics", f"{kecamatan}/{item}", before,
-              {"received": received, "status": status})
+        audit(
+            s,
+            actor,
+            "logistics.update",
+            "logistics",
+            f"{kecamatan}/{item}",
+            before,
+            {"received": received, "status": status},
+        )
         name = s.get(Region, kecamatan).name
         return LogisticsRow(kecamatan, name, item, row.needed, row.received, row.status, row.updated_at, actor)
 

@@ -234,8 +234,15 @@ def _store_version(
         s.add(row)
         s.flush()
         after = result_dict(row)
-        audit(s, actor.name, f"result.{row.kind}", "result", f"{contest_id}/{tps}",
-              result_dict(current) if current else None, after)
+        audit(
+            s,
+            actor.name,
+            f"result.{row.kind}",
+            "result",
+            f"{contest_id}/{tps}",
+            result_dict(current) if current else None,
+            after,
+        )
         return Outcome(CREATED, after)
 
 

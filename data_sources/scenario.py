@@ -213,8 +213,7 @@ def load_scenario(store: Store, path: Path, actor: Actor) -> dict[str, int]:
             s.add(Contest(id=c.id, name=c.name, kind=c.kind, scope_code=c.scope, position=position))
             s.flush()
             s.add_all(
-                Paslon(contest_id=c.id, nomor=p.nomor, kepala=p.kepala, wakil=p.wakil, color=p.color)
-                for p in c.paslon
+                Paslon(contest_id=c.id, nomor=p.nomor, kepala=p.kepala, wakil=p.wakil, color=p.color) for p in c.paslon
             )
         s.add_all(
             Tps(code=t.code, desa_code=t.code.rsplit(".", 1)[0], number=int(t.code[-3:]), dpt=t.dpt) for t in spec.tps
@@ -243,4 +242,3 @@ def validate_file(path: Path) -> list[str]:
     except ScenarioError as exc:
         return exc.problems
     return check_scenario(spec)[1]
-

@@ -65,100 +65,159 @@ FAMILY_OF = {
 }
 
 # ---------------------------------------------------------------------------------------------------------
-# Incident texts. Phase "v": before 13.00 (pemungutan suara), "c": counting, "vc": both.
-# {where} is "TPS 005 Desa X", "Desa X" or "Kecamatan Y"; {n} a number drawn from the given range.
+# Incident texts: (phase, place, text, range of {n}).
+# Phase "v": until 13.00 (pemungutan suara), "c": counting, "vc": both.
+# Place "tps": only where a TPS is named, "area": a desa or kecamatan, "any": either.
+# {where} is "TPS 005 Desa X", "Desa X" or "Kecamatan Y".
 
-_Template = tuple[str, str, tuple[int, int]]
+_Template = tuple[str, str, str, tuple[int, int]]
 _NO_N = (0, 0)
 
 _TEMPLATES: dict[str, list[_Template]] = {
     "hak-pilih": [
-        ("v", "{n} pemilih terdaftar di DPT tidak menerima surat pemberitahuan (C6) di {where}", (3, 25)),
-        ("v", "{n} warga ber-KTP setempat tidak terdaftar di DPT dan meminta dilayani di {where}", (2, 15)),
-        ("v", "Ditemukan {n} nama ganda di DPT {where}", (2, 8)),
-        ("v", "Pemilih pindahan ditolak KPPS di {where} karena tidak membawa formulir pindah memilih", _NO_N),
-        ("c", "Saksi mempersoalkan {n} pemilih DPTb yang dilayani di {where}", (3, 20)),
-        ("c", "Daftar hadir di {where} selisih {n} orang dengan surat suara terpakai", (1, 6)),
+        (
+            "v",
+            "any",
+            "{n} pemilih terdaftar di DPT tidak menerima surat pemberitahuan (C6) di {where}",
+            (3, 25),
+        ),
+        (
+            "v",
+            "tps",
+            "{n} warga ber-KTP setempat tidak terdaftar di DPT dan meminta dilayani di {where}",
+            (2, 15),
+        ),
+        ("v", "any", "Ditemukan {n} nama ganda di DPT {where}", (2, 8)),
+        (
+            "v",
+            "tps",
+            "Pemilih pindahan ditolak KPPS {where} karena tidak membawa formulir pindah memilih",
+            _NO_N,
+        ),
+        ("c", "tps", "Saksi mempersoalkan {n} pemilih DPTb yang dilayani di {where}", (3, 20)),
+        ("c", "tps", "Daftar hadir di {where} selisih {n} orang dengan surat suara terpakai", (1, 6)),
+        ("c", "area", "Warga {where} melapor tidak dapat memilih karena namanya hilang dari DPT", _NO_N),
     ],
     "keamanan": [
-        ("v", "Keributan kecil antarwarga di sekitar {where}, sudah ditenangkan Linmas", _NO_N),
-        ("v", "Orang tak dikenal berkumpul di dekat {where}; petugas meminta bantuan Polsek", _NO_N),
-        ("v", "Anggota KPPS di {where} menerima ancaman lewat pesan singkat", _NO_N),
-        ("c", "Massa pendukung paslon berkumpul di {where} saat penghitungan suara", _NO_N),
-        ("c", "Adu mulut antarsaksi paslon saat penghitungan di {where}", _NO_N),
-        ("c", "Kotak suara dari {where} dikirim ke PPK tanpa pengawalan petugas", _NO_N),
+        ("vc", "any", "Keributan kecil antarwarga di sekitar {where}, sudah ditenangkan Linmas", _NO_N),
+        ("v", "tps", "Orang tak dikenal berkumpul di dekat {where}; petugas meminta bantuan Polsek", _NO_N),
+        ("v", "tps", "Anggota KPPS {where} menerima ancaman lewat pesan singkat", _NO_N),
+        ("c", "any", "Massa pendukung paslon berkumpul di {where} saat penghitungan suara", _NO_N),
+        ("c", "tps", "Adu mulut antarsaksi paslon saat penghitungan di {where}", _NO_N),
+        ("c", "tps", "Kotak suara dari {where} dikirim ke PPK tanpa pengawalan petugas", _NO_N),
     ],
     "politik-uang": [
-        ("v", "Dugaan pembagian uang kepada pemilih menjelang pencoblosan di {where}", _NO_N),
-        ("v", "Warga melaporkan pembagian sembako atas nama paslon di {where}", _NO_N),
-        ("v", "Pengawas TPS menemukan {n} amplop berisi uang dan kartu nama paslon di {where}", (3, 30)),
-        ("c", "Dugaan janji uang kepada saksi agar tidak mengajukan keberatan di {where}", _NO_N),
+        ("v", "any", "Dugaan pembagian uang kepada pemilih menjelang pencoblosan di {where}", _NO_N),
+        ("v", "area", "Warga melaporkan pembagian sembako atas nama paslon di {where}", _NO_N),
+        (
+            "v",
+            "tps",
+            "Pengawas TPS menemukan {n} amplop berisi uang dan kartu nama paslon di {where}",
+            (3, 30),
+        ),
+        ("c", "any", "Dugaan janji uang kepada saksi agar tidak mengajukan keberatan di {where}", _NO_N),
     ],
     "sara": [
-        ("v", "Selebaran bernada SARA ditemukan di sekitar {where}", _NO_N),
-        ("vc", "Unggahan media sosial berisi ujaran kebencian menyasar warga {where}", _NO_N),
-        ("c", "Provokasi bernada SARA di grup percakapan warga {where} setelah penghitungan", _NO_N),
+        ("v", "any", "Selebaran bernada SARA ditemukan di sekitar {where}", _NO_N),
+        ("vc", "area", "Unggahan media sosial berisi ujaran kebencian menyasar warga {where}", _NO_N),
+        ("c", "area", "Provokasi bernada SARA di grup percakapan warga {where} setelah penghitungan", _NO_N),
     ],
     "netralitas-penyelenggara": [
-        ("v", "Anggota KPPS di {where} diduga mengarahkan pemilih lansia ke paslon tertentu", _NO_N),
-        ("v", "KPPS di {where} membuka TPS terlambat {n} menit", (20, 75)),
-        ("c", "Saksi paslon keberatan atas cara KPPS {where} menghitung surat suara", _NO_N),
-        ("c", "KPPS di {where} tidak memberikan salinan C.Hasil kepada saksi", _NO_N),
-        ("c", "{n} surat suara dinyatakan tidak sah oleh KPPS di {where}, saksi keberatan", (2, 12)),
+        ("v", "tps", "Anggota KPPS {where} diduga mengarahkan pemilih lansia ke paslon tertentu", _NO_N),
+        ("v", "tps", "KPPS {where} membuka TPS terlambat {n} menit", (20, 75)),
+        ("v", "area", "Anggota PPS di {where} diduga memihak salah satu paslon", _NO_N),
+        ("c", "tps", "Saksi paslon keberatan atas cara KPPS {where} menghitung surat suara", _NO_N),
+        ("c", "tps", "KPPS {where} tidak memberikan salinan C.Hasil kepada saksi", _NO_N),
+        ("c", "tps", "{n} surat suara dinyatakan tidak sah oleh KPPS {where}, saksi keberatan", (2, 12)),
+        ("c", "area", "Penerimaan kotak suara dari {where} di PPK tidak disaksikan saksi paslon", _NO_N),
     ],
     "netralitas-asn": [
-        ("v", "Oknum ASN terlihat mengajak pemilih memilih paslon tertentu di {where}", _NO_N),
-        ("v", "ASN kecamatan diduga ikut tim pemenangan, dilaporkan warga {where}", _NO_N),
-        ("c", "Oknum ASN mencatat hasil penghitungan di {where} atas permintaan tim paslon", _NO_N),
+        ("v", "any", "Oknum ASN terlihat mengajak pemilih memilih paslon tertentu di {where}", _NO_N),
+        ("v", "area", "ASN kecamatan diduga ikut tim pemenangan, dilaporkan warga {where}", _NO_N),
+        ("c", "tps", "Oknum ASN mencatat hasil penghitungan di {where} atas permintaan tim paslon", _NO_N),
+        ("c", "area", "Oknum ASN terlihat di posko pemenangan paslon di {where} saat penghitungan", _NO_N),
     ],
     "netralitas-tni-polri": [
-        ("v", "Oknum aparat diduga mengarahkan pilihan warga di {where}", _NO_N),
-        ("c", "Oknum aparat berseragam berada di area penghitungan {where} tanpa keperluan tugas", _NO_N),
+        ("v", "area", "Oknum aparat diduga mengarahkan pilihan warga di {where}", _NO_N),
+        ("v", "tps", "Oknum aparat berjaga terlalu dekat dengan bilik suara di {where}", _NO_N),
+        (
+            "c",
+            "tps",
+            "Oknum aparat berseragam berada di area penghitungan {where} tanpa keperluan tugas",
+            _NO_N,
+        ),
+        ("c", "area", "Oknum aparat terlihat bersama tim paslon di {where} setelah penghitungan", _NO_N),
     ],
     "netralitas-kepala-desa": [
-        ("v", "Kepala desa diduga mengumpulkan warga dan mengarahkan pilihan di {where}", _NO_N),
-        ("v", "Perangkat desa membagikan atribut paslon di dekat {where}", _NO_N),
-        ("c", "Kepala desa ikut campur saat penghitungan suara di {where}", _NO_N),
+        ("v", "area", "Kepala desa diduga mengumpulkan warga dan mengarahkan pilihan di {where}", _NO_N),
+        ("v", "tps", "Perangkat desa membagikan atribut paslon di dekat {where}", _NO_N),
+        ("c", "tps", "Kepala desa ikut campur saat penghitungan suara di {where}", _NO_N),
+        ("c", "area", "Kepala desa di {where} diduga menekan KPPS agar mempercepat penghitungan", _NO_N),
     ],
     "logistik": [
-        ("v", "Surat suara kurang {n} lembar di {where}", (5, 40)),
-        ("v", "{n} surat suara rusak ditemukan saat kotak dibuka di {where}", (2, 15)),
-        ("v", "Tinta di {where} hampir habis, diminta tambahan dari PPS", _NO_N),
-        ("v", "Bilik suara di {where} kurang {n} unit", (1, 2)),
-        ("c", "Formulir C.Hasil di {where} kurang {n} lembar", (1, 4)),
-        ("c", "Segel kotak suara di {where} tidak lengkap saat penutupan", _NO_N),
+        ("v", "tps", "Surat suara kurang {n} lembar di {where}", (5, 40)),
+        ("v", "tps", "{n} surat suara rusak ditemukan saat kotak dibuka di {where}", (2, 15)),
+        ("v", "tps", "Tinta di {where} hampir habis, diminta tambahan dari PPS", _NO_N),
+        ("v", "tps", "Bilik suara di {where} kurang {n} unit", (1, 2)),
+        ("v", "area", "Distribusi logistik ke {where} terlambat karena akses sungai", _NO_N),
+        ("c", "tps", "Formulir C.Hasil di {where} kurang {n} lembar", (1, 4)),
+        ("c", "tps", "Segel kotak suara di {where} tidak lengkap saat penutupan", _NO_N),
+        ("c", "area", "Kotak suara hasil penghitungan dari {where} terlambat tiba di PPK", _NO_N),
     ],
     "lokasi-tps": [
-        ("v", "{where} tergenang air {n} cm setelah hujan; TPS dipindah ke tempat lebih tinggi", (10, 40)),
-        ("v", "Akses jalan ke {where} rusak, sebagian pemilih datang dengan perahu", _NO_N),
-        ("v", "Tenda TPS di {where} roboh diterpa angin kencang", _NO_N),
-        ("c", "Hujan deras di {where}, penghitungan suara dipindahkan ke balai desa", _NO_N),
-        ("c", "Air pasang naik di sekitar {where} saat penghitungan suara", _NO_N),
+        (
+            "v",
+            "tps",
+            "{where} tergenang air {n} cm setelah hujan; TPS dipindah ke tempat lebih tinggi",
+            (10, 40),
+        ),
+        ("v", "any", "Akses jalan ke {where} rusak, sebagian pemilih datang dengan perahu", _NO_N),
+        ("v", "tps", "Tenda {where} roboh diterpa angin kencang", _NO_N),
+        ("v", "area", "Banjir di sebagian {where}; beberapa TPS dipindah ke tempat lebih tinggi", _NO_N),
+        ("c", "tps", "Hujan deras di {where}, penghitungan suara dipindahkan ke balai desa", _NO_N),
+        ("c", "any", "Air pasang naik di sekitar {where} saat penghitungan suara", _NO_N),
     ],
     "listrik-internet": [
-        ("v", "Listrik padam di {where} sejak pagi", _NO_N),
-        ("v", "Sinyal telepon tidak ada di {where}, laporan dikirim lewat radio", _NO_N),
-        ("c", "Listrik padam di {where} saat penghitungan, KPPS memakai genset", _NO_N),
-        ("c", "Sinyal internet lemah di {where}, unggahan Sirekap tertunda", _NO_N),
-        ("c", "Sirekap gagal membaca foto C.Hasil dari {where}", _NO_N),
+        ("v", "any", "Listrik padam di {where} sejak pagi", _NO_N),
+        ("v", "any", "Sinyal telepon tidak ada di {where}, laporan dikirim lewat radio", _NO_N),
+        ("c", "any", "Listrik padam di {where} saat penghitungan, KPPS memakai genset", _NO_N),
+        ("c", "any", "Sinyal internet lemah di {where}, unggahan Sirekap tertunda", _NO_N),
+        ("c", "tps", "Sirekap gagal membaca foto C.Hasil dari {where}", _NO_N),
     ],
     "lainnya": [
-        ("v", "Pemilih lansia pingsan saat mengantre di {where}, ditangani petugas kesehatan", _NO_N),
-        ("v", "Antrean panjang di {where}, pemilih menunggu lebih dari {n} menit", (30, 90)),
-        ("v", "Saksi paslon tidak hadir di {where}", _NO_N),
-        ("c", "Anggota KPPS di {where} kelelahan dan dibawa ke puskesmas", _NO_N),
-        ("c", "Penghitungan suara di {where} berlangsung hingga larut malam", _NO_N),
+        ("v", "tps", "Pemilih lansia pingsan saat mengantre di {where}, ditangani petugas kesehatan", _NO_N),
+        ("v", "tps", "Antrean panjang di {where}, pemilih menunggu lebih dari {n} menit", (30, 90)),
+        ("v", "tps", "Saksi paslon tidak hadir di {where}", _NO_N),
+        ("v", "area", "Warga {where} mengeluhkan jarak ke TPS yang jauh", _NO_N),
+        ("c", "tps", "Anggota KPPS {where} kelelahan dan dibawa ke puskesmas", _NO_N),
+        ("c", "any", "Penghitungan suara di {where} berlangsung hingga larut malam", _NO_N),
     ],
 }
 
 _CRITICAL_TEMPLATES: dict[str, list[_Template]] = {
     "keamanan": [
-        ("v", "Massa mendatangi {where} dan memaksa pemungutan suara dihentikan; aparat dikerahkan", _NO_N),
-        ("c", "Kotak suara di {where} dirampas saat penghitungan; Polres turun ke lokasi", _NO_N),
+        (
+            "v",
+            "any",
+            "Massa mendatangi {where} dan memaksa pemungutan suara dihentikan; aparat dikerahkan",
+            _NO_N,
+        ),
+        ("c", "tps", "Kotak suara di {where} dirampas saat penghitungan; Polres turun ke lokasi", _NO_N),
+        (
+            "c",
+            "area",
+            "Bentrokan antarpendukung paslon di {where} saat penghitungan; Polres turun ke lokasi",
+            _NO_N,
+        ),
     ],
     "lokasi-tps": [
-        ("v", "Banjir merendam {where}; pemungutan suara terhenti dan harus dipindahkan", _NO_N),
-        ("c", "Banjir merendam {where} saat penghitungan; kotak suara diamankan ke kantor desa", _NO_N),
+        ("v", "any", "Banjir merendam {where}; pemungutan suara terhenti dan harus dipindahkan", _NO_N),
+        (
+            "c",
+            "any",
+            "Banjir merendam {where} saat penghitungan; kotak suara diamankan ke kantor desa",
+            _NO_N,
+        ),
     ],
 }
 
@@ -286,8 +345,7 @@ def _read_centroids(path: Path) -> dict[str, tuple[float, float]]:
     try:
         with path.open(encoding="utf-8", newline="") as handle:
             return {
-                row["kode"]: (float(row["centroid_lat"]), float(row["centroid_lng"]))
-                for row in csv.DictReader(handle)
+                row["kode"]: (float(row["centroid_lat"]), float(row["centroid_lng"])) for row in csv.DictReader(handle)
             }
     except (OSError, KeyError, ValueError) as exc:
         log.warning("simulator: centroid kecamatan tidak terbaca (%s); kejadian tanpa koordinat", exc)
@@ -382,26 +440,29 @@ class _Planner:
             return
         total = rng.randint(65, 85)
         weights = [w for *_span, w in _INCIDENT_WINDOWS]
-        hours = sorted(
-            rng.uniform(lo, hi) for lo, hi, _w in rng.choices(_INCIDENT_WINDOWS, weights=weights, k=total)
-        )
+        hours = sorted(rng.uniform(lo, hi) for lo, hi, _w in rng.choices(_INCIDENT_WINDOWS, weights=weights, k=total))
         critical = set(rng.sample(range(total), k=min(total, rng.randint(1, 3))))
         seen: set[tuple] = set()
         for i, hour in enumerate(hours):
             phase = "v" if hour < 13.0 else "c"
-            for _attempt in range(20):
-                if i in critical:
-                    category = rng.choice(sorted(_CRITICAL_TEMPLATES))
-                    templates, severity = _CRITICAL_TEMPLATES[category], "kritis"
-                else:
-                    category = _weighted(rng, _CATEGORY_WEIGHTS[phase])
-                    templates = _TEMPLATES[category]
-                    severity = _weighted(rng, _SEVERITY_WEIGHTS.get(category, _SEVERITY_WEIGHTS["default"]))
-                phase_templates = [t for t in templates if phase in t[0]]
-                _phase, text, (lo, hi) = rng.choice(phase_templates)
+            if i in critical:
+                category = rng.choice(sorted(_CRITICAL_TEMPLATES))
+                templates, severity = _CRITICAL_TEMPLATES[category], "kritis"
+            else:
+                category = _weighted(rng, _CATEGORY_WEIGHTS[phase])
+                templates = _TEMPLATES[category]
+                severity = _weighted(rng, _SEVERITY_WEIGHTS.get(category, _SEVERITY_WEIGHTS["default"]))
+            phase_templates = [t for t in templates if phase in t[0]]
+            payload: dict[str, Any] | None = None
+            for _attempt in range(50):
                 place = self._place(rng, tps_by_kec)
+                level = "tps" if place["tps"] else "area"
+                fitting = [t for t in phase_templates if t[1] in (level, "any")]
+                if not fitting:
+                    continue
+                _phase, _level, text, (lo, hi) = rng.choice(fitting)
                 description = text.format(where=place.pop("where"), n=rng.randint(lo, hi) if hi else 0)
-                payload = {
+                candidate = {
                     **place,
                     "stage": "pemungutan-suara" if phase == "v" else "penghitungan",
                     "category": category,
@@ -409,8 +470,11 @@ class _Planner:
                     "description": description,
                     "occurred_at": _at(self.day, hour).isoformat(),
                 }
-                if incident_key(payload) not in seen:
+                if incident_key(candidate) not in seen:
+                    payload = candidate
                     break
+            if payload is None:
+                continue
             seen.add(incident_key(payload))
             created = _at(self.day, hour)
             self._add(created, "incident", payload)
@@ -456,9 +520,7 @@ class _Planner:
             moment = moment + timedelta(seconds=round(minutes * 60))
             if moment > end:
                 break
-            self._add(
-                moment, "incident-status", {"key": incident_key(payload), "status": status, "note": note}
-            )
+            self._add(moment, "incident-status", {"key": incident_key(payload), "status": status, "note": note})
 
     # -- results ------------------------------------------------------------------------------------------
     def _plan_results(self) -> None:
@@ -485,7 +547,7 @@ class _Planner:
             turnout = min(0.92, max(0.52, rng.gauss(turnout_of[kec], 0.05)))
             voters = max(1, round(dpt * turnout))
             while True:  # arrival: few at first, a peak around 15.00–17.00, a long tail to about 22.00
-                arrival = 13.0 + rng.gammavariate(3.5, 0.85) + delay_of[kec] * rng.random()
+                arrival = 13.2 + rng.gammavariate(4.5, 0.7) + delay_of[kec] * rng.random()
                 if arrival <= 21.9:
                     break
             for info in infos:
@@ -499,7 +561,7 @@ class _Planner:
                     ballots = min(dpt, math.ceil(dpt * rng.uniform(0.955, 1.0)))
                     tidak_sah = rng.randint(0, max(0, ballots // 100))
                     sah = ballots - tidak_sah
-                    top = rng.randrange(len(numbers))
+                    top = max(range(len(numbers)), key=weights.__getitem__)  # the local favourite
                     others = _apportion(
                         rng.randint(0, math.floor(sah * 0.04)), [rng.random() + 0.1 for _ in numbers[1:]]
                     )
@@ -523,9 +585,7 @@ class _Planner:
                         payload["suara_sah"] = max(0, sah + rng.choice((-1, 1)) * rng.randint(1, 30))
                         error = "sah"
                     else:
-                        payload["pengguna_hak_pilih"] = max(
-                            0, ballots + rng.choice((-1, 1)) * rng.randint(1, 12)
-                        )
+                        payload["pengguna_hak_pilih"] = max(0, ballots + rng.choice((-1, 1)) * rng.randint(1, 12))
                         error = "voters"
                     if payload["suara_sah"] == sah and payload["pengguna_hak_pilih"] == ballots:
                         payload["pengguna_hak_pilih"] = ballots + 1
@@ -536,9 +596,7 @@ class _Planner:
 
         # late in the day the operator corrects a handful of the results held for review
         held = [p for p in planned if p[4] is not None and p[0] <= _at(self.day, 21.0)]
-        for at, contest_id, code, payload, error, sah in rng.sample(
-            held, k=min(len(held), rng.randint(6, 10))
-        ):
+        for at, contest_id, code, payload, error, sah in rng.sample(held, k=min(len(held), rng.randint(6, 10))):
             when = max(at + timedelta(minutes=45), _at(self.day, rng.uniform(20.5, 23.5)))
             fixed = {
                 **payload,
@@ -644,7 +702,7 @@ class Simulator:
         return self._plan
 
     def plan_counts_per_hour(self) -> dict[int, dict[str, int]]:
-        """Planned actions per WIB hour 6..23: hasil (incl. corrections), kejadian (incl. status), logistik."""
+        """Planned actions per WIB hour 6..23: hasil (with corrections), kejadian (with status), logistik."""
         counts = {h: {"hasil": 0, "kejadian": 0, "logistik": 0} for h in range(DAY_START_HOUR, 24)}
         for action in self._ensure_plan():
             counts[action.at.astimezone(WIB).hour][action.family] += 1
@@ -670,7 +728,10 @@ class Simulator:
             due = plan[self._cursor : end]
             snapshot = self._snapshot(due)
             applied = 0
+            in_thread = threading.current_thread() is self._thread
             for action in due:
+                if in_thread and self._stop.is_set():
+                    break  # stop() asked: the rest waits for the next start
                 if self._apply(action, snapshot):
                     applied += 1
                 self._cursor += 1
@@ -708,9 +769,7 @@ class Simulator:
                     key = (r.kecamatan_code, r.desa_code, r.tps_code, r.category, r.description)
                     snap.incidents[key] = (r.id, r.status, seen[r.id])
         if "logistics" in kinds:
-            snap.logistics = {
-                (r.kecamatan_code, r.item): (r.status, r.received) for r in logistics.board(self.store)
-            }
+            snap.logistics = {(r.kecamatan_code, r.item): (r.status, r.received) for r in logistics.board(self.store)}
         return snap
 
     def _apply(self, action: _Action, snap: _Snapshot) -> bool:
@@ -746,9 +805,7 @@ class Simulator:
             snap.results[key] = (outcome.result["version"], outcome.result["status"])
         if not outcome.changed:
             if outcome.status != "conflict":
-                log.warning(
-                    "simulator: hasil %s/%s %s: %s %s", *key, outcome.status, outcome.errors, outcome.message
-                )
+                log.warning("simulator: hasil %s/%s %s: %s %s", *key, outcome.status, outcome.errors, outcome.message)
             return False
         self._emit("result", outcome.result)
         return True
@@ -763,9 +820,7 @@ class Simulator:
         if outcome.result is not None:
             snap.results[key] = (outcome.result["version"], outcome.result["status"])
         if not outcome.changed:
-            log.warning(
-                "simulator: koreksi %s/%s %s: %s %s", *key, outcome.status, outcome.errors, outcome.message
-            )
+            log.warning("simulator: koreksi %s/%s %s: %s %s", *key, outcome.status, outcome.errors, outcome.message)
             return False
         self._emit("result", outcome.result)
         return True

@@ -25,7 +25,7 @@ class PaslonInfo:
 
     @property
     def label(self) -> str:
-        """"1. Kepala – Wakil"."""
+        """ "1. Kepala – Wakil"."""
         return f"{self.nomor}. {self.kepala} – {self.wakil}"
 
 

@@ -11,16 +11,25 @@ from layouts.common import card, denied, desk, has_role, table
 
 def users_table() -> html.Table:
     """Every user with role and state."""
-    rows = [[u.username, u.role, "aktif" if u.active else "nonaktif", fmt_wib(u.created_at, True)]
-            for u in accounts.list_users(desk().store)]
+    rows = [
+        [u.username, u.role, "aktif" if u.active else "nonaktif", fmt_wib(u.created_at, True)]
+        for u in accounts.list_users(desk().store)
+    ]
     return table(["Nama", "Peran", "Status", "Dibuat"], rows, "users-table")
 
 
 def tokens_table() -> html.Table:
     """Every token (never its secret)."""
     rows = [
-        [str(t.id), t.name, t.role, t.region_code or "semua", t.created_by, fmt_wib(t.created_at, True),
-         fmt_wib(t.revoked_at, True) if t.revoked_at else "aktif"]
+        [
+            str(t.id),
+            t.name,
+            t.role,
+            t.region_code or "semua",
+            t.created_by,
+            fmt_wib(t.created_at, True),
+            fmt_wib(t.revoked_at, True) if t.revoked_at else "aktif",
+        ]
         for t in accounts.list_tokens(desk().store)
     ]
     return table(["No.", "Nama", "Peran", "Wilayah", "Dibuat oleh", "Dibuat", "Dicabut"], rows, "tokens-table")
@@ -42,8 +51,9 @@ def layout(**_params: str) -> html.Div:
                 html.Div(
                     [
                         dcc.Input(id="user-name", placeholder="nama pengguna"),
-                        dcc.Dropdown(id="user-role", options=["operator", "viewer", "admin"], value="viewer",
-                                     clearable=False),
+                        dcc.Dropdown(
+                            id="user-role", options=["operator", "viewer", "admin"], value="viewer", clearable=False
+                        ),
                         html.Button("Tambah", id="user-add", n_clicks=0, className="button"),
                         html.Div(id="user-outcome", role="status"),
                     ],
@@ -55,8 +65,9 @@ def layout(**_params: str) -> html.Div:
                 html.Div(
                     [
                         dcc.Input(id="token-name", placeholder="nama layar atau pelapor"),
-                        dcc.Dropdown(id="token-role", options=["display", "reporter"], value="display",
-                                     clearable=False),
+                        dcc.Dropdown(
+                            id="token-role", options=["display", "reporter"], value="display", clearable=False
+                        ),
                         html.Button("Buat token", id="token-add", n_clicks=0, className="button"),
                         dcc.Input(id="token-revoke-id", type="number", placeholder="nomor token"),
                         html.Button("Cabut", id="token-revoke", n_clicks=0, className="button button-danger"),
@@ -70,7 +81,9 @@ def layout(**_params: str) -> html.Div:
         style=None if allowed else {"display": "none"},
     )
     if not allowed:
-        return html.Div([html.H1("Admin"), denied("Halaman ini hanya untuk admin."), forms], id="page-admin")
+        # keep the callbacks' output ids: Dash builds its validation layout once, often for an anonymous user
+        boxes = [html.Div(id="users-box", hidden=True), html.Div(id="tokens-box", hidden=True)]
+        return html.Div([html.H1("Admin"), denied("Halaman ini hanya untuk admin."), forms, *boxes], id="page-admin")
     return html.Div(
         [
             html.H1("Admin"),

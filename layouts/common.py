@@ -46,7 +46,9 @@ def stat(label: str, value: str, el_id: str | None = None, big: bool = False) ->
     )
 
 
-def table(headers: list[str], rows: list[list[Any]], class_name: str = "", row_ids: list[str] | None = None) -> html.Table:
+def table(
+    headers: list[str], rows: list[list[Any]], class_name: str = "", row_ids: list[str] | None = None
+) -> html.Table:
     """A plain HTML table; cells are text or components (text is never read as HTML)."""
     body = []
     for i, row in enumerate(rows):

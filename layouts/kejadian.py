@@ -7,8 +7,8 @@ from datetime import datetime
 from dash import html
 
 from dashboard.catalog import CATEGORIES, INCIDENT_STATUSES, SEVERITIES, STAGES
-from dashboard.messages import el, incident_texts
 from dashboard.fmt import fmt_wib
+from dashboard.messages import el, incident_texts
 from data_sources import incidents, summary
 from layouts.common import card, desk, stat, table
 
@@ -48,16 +48,21 @@ def layout(**_params: str) -> html.Div:
                 [
                     stat("Kejadian terbuka", texts[el("inc", "open", "total")], el("inc", "open", "total"), True),
                     stat("Semua kejadian", texts[el("inc", "total")], el("inc", "total")),
-                    *[stat(f"Terbuka · {lbl}", texts[el("inc", "open", k)], el("inc", "open", k)) for k, lbl in
-                      SEVERITIES.items()],
+                    *[
+                        stat(f"Terbuka · {lbl}", texts[el("inc", "open", k)], el("inc", "open", k))
+                        for k, lbl in SEVERITIES.items()
+                    ],
                     stat("Perubahan terakhir", texts[el("inc", "updated")], el("inc", "updated")),
                 ],
                 className="stats",
             ),
             card(
                 "Daftar kejadian (saat halaman dibuka)",
-                table(["Waktu", "Tempat", "Kategori", "Tingkat", "Status", "Tahapan", "Uraian dan riwayat"], body,
-                      "incident-table")
+                table(
+                    ["Waktu", "Tempat", "Kategori", "Tingkat", "Status", "Tahapan", "Uraian dan riwayat"],
+                    body,
+                    "incident-table",
+                )
                 if rows
                 else html.P("Belum ada kejadian yang dilaporkan.", className="muted"),
             ),

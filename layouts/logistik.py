@@ -39,8 +39,11 @@ def layout(**_params: str) -> html.Div:
             ),
             card(
                 "Per kecamatan dan barang (saat halaman dibuka)",
-                table(["Kecamatan", "Barang", "Kebutuhan", "Diterima", "Status", "Terpenuhi", "Pembaruan"], body,
-                      "logistics-table")
+                table(
+                    ["Kecamatan", "Barang", "Kebutuhan", "Diterima", "Status", "Terpenuhi", "Pembaruan"],
+                    body,
+                    "logistics-table",
+                )
                 if rows
                 else html.P("Belum ada data logistik.", className="muted"),
             ),

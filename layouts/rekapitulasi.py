@@ -44,8 +44,14 @@ def _kecamatan_table(store: Store, contest: summary.ContestInfo) -> html.Table:
                 fmt_int(t.held),
             ]
         )
-    headers = ["Kecamatan", "TPS masuk", "Progres", *[f"Paslon {p.nomor}" for p in contest.paslon], "Unggul",
-               "Perlu dicek"]
+    headers = [
+        "Kecamatan",
+        "TPS masuk",
+        "Progres",
+        *[f"Paslon {p.nomor}" for p in contest.paslon],
+        "Unggul",
+        "Perlu dicek",
+    ]
     return table(headers, rows, "kecamatan-table")
 
 
@@ -76,8 +82,12 @@ def layout(contest: str | None = None, **_params: str) -> html.Div:
     texts = recap_texts(chosen)
     switch = html.Nav(
         [
-            dcc.Link(t.contest.name, href=f"/rekapitulasi?contest={t.contest.id}",
-                     className="tab active" if t.contest.id == c else "tab", id=f"tab-{t.contest.id}")
+            dcc.Link(
+                t.contest.name,
+                href=f"/rekapitulasi?contest={t.contest.id}",
+                className="tab active" if t.contest.id == c else "tab",
+                id=f"tab-{t.contest.id}",
+            )
             for t in all_totals
         ],
         className="tabs",

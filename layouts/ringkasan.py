@@ -39,7 +39,8 @@ def layout(**_params: str) -> html.Div:
     log = logistics_texts(logistics.board(store))
     incident_stats = [stat("Kejadian terbuka", inc[el("inc", "open", "total")], el("inc", "open", "total"), True)]
     incident_stats += [
-        stat(f"Terbuka · {label}", inc[el("inc", "open", key)], el("inc", "open", key)) for key, label in SEVERITIES.items()
+        stat(f"Terbuka · {label}", inc[el("inc", "open", key)], el("inc", "open", key))
+        for key, label in SEVERITIES.items()
     ]
     incident_stats.append(stat("Perubahan terakhir", inc[el("inc", "updated")], el("inc", "updated")))
     return html.Div(

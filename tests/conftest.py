@@ -118,8 +118,9 @@ def client_as(app):
 
 def render_page(client, pathname: str, search: str = "") -> dict:  # noqa: ANN001
     """Ask Dash for a page's layout as its router callback does; returns the component tree."""
+    client.get("/")  # Dash finishes its setup on the first page request
     body = {
-        "output": "..._pages_content.children..._pages_store.data..",
+        "output": ".._pages_content.children..._pages_store.data..",
         "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
         "inputs": [
             {"id": "_pages_location", "property": "pathname", "value": pathname},

@@ -1,0 +1,126 @@
+"""Browser fixtures: headless Chromium through dash_duo, and the app on SQLite with the demo scenario.
+
+Every test in this folder is marked `browser`. When Chromium or chromedriver is missing the tests skip
+with the reason, or fail instead when DESK_REQUIRE_BROWSER=1.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dashboard.actors import SYSTEM
+from dashboard.config import Config
+from data_sources.accounts import set_user
+from data_sources.scenario import load_scenario
+from tests.conftest import DEMO, PASSWORD
+
+HERE = Path(__file__).resolve().parent
+CHROME_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+CHROME_FLAGS = (
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--window-size=1600,1000",
+)
+
+
+def _chrome_binary() -> str | None:
+    if os.environ.get("DASH_TEST_CHROMEPATH"):
+        return os.environ["DASH_TEST_CHROMEPATH"]
+    return next((found for name in CHROME_NAMES if (found := shutil.which(name))), None)
+
+
+def _browser_problem() -> str | None:
+    """Why the browser tests cannot run here, or None when they can."""
+    try:
+        import selenium  # noqa: F401
+        from dash.testing.browser import Browser  # noqa: F401
+    except ImportError as exc:
+        return f"dash[testing] is not installed ({exc})"
+    if _chrome_binary() is None:
+        return "no Chromium found (apt-get install -y chromium)"
+    if shutil.which("chromedriver") is None:
+        return "no chromedriver on PATH (apt-get install -y chromium-driver)"
+    return None
+
+
+def pytest_setup_options() -> Any:
+    """Chrome options for dash_duo: headless whatever the command line says, and quiet."""
+    from selenium.webdriver.chrome.options import Options
+
+    options = Options()
+    for flag in CHROME_FLAGS:
+        options.add_argument(flag)
+    binary = _chrome_binary()
+    if binary:
+        options.binary_location = binary
+    return options
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test of this folder `browser`."""
+    for item in items:
+        if HERE in Path(str(item.path)).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _browser_available() -> None:
+    """Skip (or fail with DESK_REQUIRE_BROWSER=1) when Chromium or chromedriver is absent."""
+    problem = _browser_problem()
+    if problem is None:
+        return
+    if os.environ.get("DESK_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"the browser is required (DESK_REQUIRE_BROWSER=1) but unavailable: {problem}")
+    pytest.skip(f"browser unavailable: {problem}")
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def desk_app(tmp_path: Path):
+    """The Dash app on a SQLite file with the demo scenario and one user per role."""
+    from dashboard import create_app
+
+    dash_app = create_app(
+        Config(data_dir=tmp_path / "data", database_url=f"sqlite:///{tmp_path}/desk.sqlite3", testing=True)
+    )
+    desk = dash_app.server.extensions["desk"]
+    load_scenario(desk.store, DEMO, SYSTEM)
+    for role in ("admin", "operator", "viewer"):
+        set_user(desk.store, role, role, PASSWORD, "uji")
+    yield dash_app
+    desk.hub.stop()
+    desk.store.dispose()
+
+
+@pytest.fixture
+def desk(desk_app) -> Any:
+    """The running app's Desk (store, hub)."""
+    return desk_app.server.extensions["desk"]
+
+
+@pytest.fixture
+def served(dash_duo, desk_app):
+    """dash_duo with the app served on a free port; Flask.run serves `app.wsgi_app`, Socket.IO included.
+
+    The browser stays on a blank page: every page but /login needs a session, so the test logs in first.
+    """
+    dash_duo.start_server(desk_app, navigate=False, port=_free_port())
+    dash_duo.base_url = dash_duo.server.url
+    return dash_duo
