@@ -610,7 +610,11 @@ class _Planner:
 
 
 class Simulator:
-    """Plays a simulated election day into the store, in step with a clock that runs `speed` × fast."""
+    """Plays a simulated election day into the store, in step with a clock that runs `speed` × fast.
+
+    The simulated day starts the first time its clock is read (`sim_time`, `start`, `finished`), unless the
+    store already holds `simulator_started_at`; `outcomes` counts what `submit_result` answered.
+    """
 
     def __init__(
         self,
@@ -711,9 +715,8 @@ class Simulator:
     @property
     def finished(self) -> bool:
         """True when the simulated day is over and every planned action has been applied or skipped."""
-        with self._lock:
-            done = self._plan is not None and self._cursor >= len(self._plan)
-        return done and self.sim_time() >= self.day_end
+        plan = self._plan
+        return plan is not None and self._cursor >= len(plan) and self.sim_time() >= self.day_end
 
     # -- applying -----------------------------------------------------------------------------------------
     def run_until(self, moment: datetime) -> int:
