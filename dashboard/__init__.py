@@ -73,7 +73,6 @@ def create_app(config: Any = None) -> Any:
         server,
         async_mode="threading",
         message_queue=config.message_queue,
-        cors_allowed_origins=[],
         manage_session=False,
     )
     desk.socketio = socketio
@@ -98,8 +97,7 @@ def create_app(config: Any = None) -> Any:
     for name, path, label in PAGES:
         page = import_module(f"layouts.{name}")
         dash.register_page(f"pages.{name}", path=path, name=label, title=f"{label} · Desk Pilkada", layout=page.layout)
-    app.layout = shell.layout
-    app.validation_layout = shell.validation_layout()
+    app.layout = shell.layout  # Dash adds every page's layout to the validation layout on the first request
     import_module("callbacks.shell").register(app)
     for name, _path, _label in PAGES:
         import_module(f"callbacks.{name}").register(app)

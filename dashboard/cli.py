@@ -179,9 +179,10 @@ def cmd_serve(args: argparse.Namespace, demo: bool = False) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of `python -m dashboard`."""
     parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        args = parser.parse_args(["serve", "--demo", *(argv or [])])
+    raw = list(sys.argv[1:] if argv is None else argv)
+    if not raw or (raw[0].startswith("-") and raw[0] not in ("-h", "--help")):
+        raw = ["serve", "--demo", *raw]  # no command: the demo, with any serve options given
+    args = parser.parse_args(raw)
     if args.command == "serve":
         return cmd_serve(args)
     if args.command == "init":

@@ -5,7 +5,6 @@ Each message carries `text`: element id → Indonesian text, which pages apply i
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from dashboard.catalog import OPEN_STATUSES, SEVERITIES
@@ -55,14 +54,14 @@ def recap_message(t: summary.Totals) -> dict[str, Any]:
     }
 
 
-def incident_texts(rows: list[dict[str, Any]]) -> dict[str, str]:
-    """Counts of open incidents by severity, and the time of the last one."""
-    open_rows = [r for r in rows if r["status"] in OPEN_STATUSES]
-    texts = {el("inc", "open", s): fmt_int(sum(r["severity"] == s for r in open_rows)) for s in SEVERITIES}
-    texts[el("inc", "open", "total")] = fmt_int(len(open_rows))
-    texts[el("inc", "total")] = fmt_int(len(rows))
-    latest = max((r["updated_at"] for r in rows), default=None)
-    texts[el("inc", "updated")] = fmt_wib(_parse(latest))
+def incident_texts(counted: dict[str, Any]) -> dict[str, str]:
+    """Counts of open incidents by severity, all incidents, and the time of the last change."""
+    by = counted["by"]
+    open_by = {s: sum(n for (status, sev), n in by.items() if sev == s and status in OPEN_STATUSES) for s in SEVERITIES}
+    texts = {el("inc", "open", s): fmt_int(n) for s, n in open_by.items()}
+    texts[el("inc", "open", "total")] = fmt_int(sum(open_by.values()))
+    texts[el("inc", "total")] = fmt_int(counted["total"])
+    texts[el("inc", "updated")] = fmt_wib(counted["updated_at"])
     return texts
 
 
@@ -72,16 +71,12 @@ def logistics_texts(rows: list[logistics.LogisticsRow]) -> dict[str, str]:
     return {el("log", "readiness"): fmt_pct(logistics.readiness(rows)), el("log", "updated"): fmt_wib(latest)}
 
 
-def _parse(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
-
-
 def snapshot(store: Store, kind: str) -> list[tuple[str, dict[str, Any]]]:
     """The messages that describe the current state of one kind of data."""
     if kind == "result":
         return [("recap", recap_message(t)) for t in summary.contest_totals(store)]
     if kind == "incident":
-        return [("incident", {"text": incident_texts(incidents.list_incidents(store, limit=100_000))})]
+        return [("incident", {"text": incident_texts(incidents.counts(store))})]
     if kind == "logistics":
         return [("logistics", {"text": logistics_texts(logistics.board(store))})]
     return []

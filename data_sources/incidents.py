@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from dashboard.actors import Actor
 from dashboard.catalog import CATEGORIES, INCIDENT_TRANSITIONS, SEVERITIES, STAGES
@@ -192,4 +192,23 @@ def list_incidents(store: Store, limit: int = 500, **filters: Any) -> list[dict[
         query = query.where(Incident.created_at >= filters["since"])
     with store.reader() as s:
         rows = list(s.scalars(query))
-        return [incident_dict(r, _history(s, r.id)) for r in rows]
+        history: dict[int, list[IncidentEvent]] = {r.id: [] for r in rows}
+        if rows:
+            ids = select(query.subquery().c.id)
+            events = select(IncidentEvent).where(IncidentEvent.incident_id.in_(ids)).order_by(IncidentEvent.id)
+            for event in s.scalars(events):
+                history[event.incident_id].append(event)
+        return [incident_dict(r, history[r.id]) for r in rows]
+
+
+def counts(store: Store) -> dict[str, Any]:
+    """Incidents counted by (status, severity), with the total and the time of the last change."""
+    with store.reader() as s:
+        rows = s.execute(
+            select(Incident.status, Incident.severity, func.count(), func.max(Incident.updated_at)).group_by(
+                Incident.status, Incident.severity
+            )
+        ).all()
+    by = {(status, severity): n for status, severity, n, _ in rows}
+    latest = max((at for *_, at in rows if at is not None), default=None)
+    return {"by": by, "total": sum(by.values()), "updated_at": latest}

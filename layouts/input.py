@@ -13,10 +13,10 @@ def vote_fields(contest: summary.ContestInfo | None) -> list:
     if contest is None:
         return []
     return [
-        html.Div(
+        html.Label(
             [
-                html.Label(f"Paslon {p.nomor}: {p.kepala} – {p.wakil}", htmlFor=f"vote-{p.nomor}"),
-                dcc.Input(id={"type": "vote", "nomor": p.nomor}, type="number", min=0, step=1, debounce=False),
+                f"Paslon {p.nomor}: {p.kepala} – {p.wakil}",
+                dcc.Input(id={"type": "vote", "nomor": p.nomor}, type="number", min=0, step=1),
             ],
             className="field",
         )

@@ -28,7 +28,7 @@ def layout(**_params: str) -> html.Div:
     store = desk().store
     rows = incidents.list_incidents(store, limit=300)
     names = summary.region_names(store, level=3)
-    texts = incident_texts(incidents.list_incidents(store, limit=100_000))
+    texts = incident_texts(incidents.counts(store))
     body = [
         [
             fmt_wib(datetime.fromisoformat(r["occurred_at"])),

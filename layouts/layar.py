@@ -44,7 +44,7 @@ def _contest_panel(t: summary.Totals) -> html.Section:
 def layout(**_params: str) -> html.Div:
     """The big screen."""
     store = desk().store
-    inc = incident_texts(incidents.list_incidents(store, limit=100_000))
+    inc = incident_texts(incidents.counts(store))
     log = logistics_texts(logistics.board(store))
     return html.Div(
         [

@@ -35,7 +35,7 @@ def layout(**_params: str) -> html.Div:
     """The summary page."""
     store = desk().store
     totals = summary.contest_totals(store)
-    inc = incident_texts(incidents.list_incidents(store, limit=100_000))
+    inc = incident_texts(incidents.counts(store))
     log = logistics_texts(logistics.board(store))
     incident_stats = [stat("Kejadian terbuka", inc[el("inc", "open", "total")], el("inc", "open", "total"), True)]
     incident_stats += [

@@ -69,8 +69,3 @@ def layout() -> html.Div:
         ],
         className="shell",
     )
-
-
-def validation_layout() -> html.Div:
-    """The shell alone; Dash adds every page's layout when it serves the first request."""
-    return layout()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -86,12 +86,6 @@ def _browser_available() -> None:
     pytest.skip(f"browser unavailable: {problem}")
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def desk_app(tmp_path: Path):
     """The Dash app on a SQLite file with the demo scenario and one user per role."""
@@ -116,11 +110,35 @@ def desk(desk_app) -> Any:
 
 
 @pytest.fixture
-def served(dash_duo, desk_app):
-    """dash_duo with the app served on a free port; Flask.run serves `app.wsgi_app`, Socket.IO included.
+def live_server(desk_app) -> str:
+    """The app served by Werkzeug in a thread on a free port, Socket.IO (WebSocket and polling) included.
 
-    The browser stays on a blank page: every page but /login needs a session, so the test logs in first.
+    Not dash_duo.start_server: its runner stops by raising SystemExit in every thread started after it,
+    which also hits Socket.IO's background threads. Here the Flask app itself is the WSGI app, so requests
+    go through the Socket.IO middleware that Flask-SocketIO installed as `server.wsgi_app`; the server is
+    shut down cleanly after Socket.IO's own background task.
     """
-    dash_duo.start_server(desk_app, navigate=False, port=_free_port())
-    dash_duo.base_url = dash_duo.server.url
+    from werkzeug.serving import make_server
+
+    server = desk_app.server
+    httpd = make_server("127.0.0.1", 0, server, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, name="desk-browser-server", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    server.extensions["desk"].hub.stop()
+    server.extensions["desk"].socketio.server.eio.shutdown()
+    httpd.shutdown()
+    thread.join(timeout=10)
+    httpd.server_close()
+
+
+@pytest.fixture
+def served(live_server: str, dash_duo):
+    """dash_duo pointed at the live server; `served.base_url` is the app's address.
+
+    The browser starts on a blank page: every page but /login needs a session, so tests log in first (and
+    dash_duo.server_url is not set, since setting it waits for a Dash page at the root). The browser is
+    closed before the server stops.
+    """
+    dash_duo.base_url = live_server
     return dash_duo
