@@ -69,5 +69,5 @@ def register(app: Dash) -> None:
             return html.Div("Hanya operator atau admin yang boleh menyimpan hasil.", className="notice notice-error")
         outcome = submit_c1(contest, tps, ids, votes, tidak_sah, hadir)
         if outcome.changed:
-            desk().hub.notify("result", outcome.result)
+            desk().changed("result", outcome.result)
         return outcome_view(outcome)

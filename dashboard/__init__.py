@@ -29,8 +29,17 @@ class Desk:
     hub: Any = None
     limiter: Any = None
     dash: Any = None
+    recap: Any = None
     simulator: Any = None
     extras: dict[str, Any] = field(default_factory=dict)
+
+    def changed(self, kind: str, data: Any = None) -> None:
+        """The one path after every accepted write: fold a result into the recap, then schedule a push."""
+        if kind == "result" and isinstance(data, dict):
+            self.recap.apply(data)
+            self.hub.notify(f"recap:{data['contest']}")
+        elif kind in ("incident", "logistics"):
+            self.hub.notify(kind)
 
     def is_demo(self) -> bool:
         """True when the loaded scenario is simulated data (or the app runs the demo)."""
@@ -47,6 +56,7 @@ def create_app(config: Any = None) -> Any:
     from dashboard.api import bp as api_bp
     from dashboard.api import health
     from dashboard.config import Config
+    from dashboard.recap_service import RecapService
     from data_sources.store import Store, default_database_url
     from layouts import shell
 
@@ -76,7 +86,8 @@ def create_app(config: Any = None) -> Any:
         manage_session=False,
     )
     desk.socketio = socketio
-    desk.hub = realtime.Hub(socketio, lambda kind: messages.snapshot(store, kind))
+    desk.recap = RecapService(store)
+    desk.hub = realtime.Hub(socketio, lambda kind: messages.snapshot(desk, kind), config.background_push)
     sockets.register(socketio, desk)
 
     auth.init_auth(server)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
@@ -9,6 +10,8 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from dashboard.auth import roles_required
+from dashboard.fmt import now_utc
+from dashboard.messages import recap_message, snapshot
 from data_sources import incidents, logistics, results
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -51,7 +54,7 @@ def post_tally() -> Any:
         _desk().store, body, current_user.actor, source="api", idempotency_key=request.headers.get("Idempotency-Key")
     )
     if outcome.changed:
-        _desk().hub.notify("result", outcome.result)
+        _desk().changed("result", outcome.result)
     payload: dict[str, Any] = {"status": outcome.status}
     if outcome.result:
         payload["result"] = outcome.result
@@ -60,6 +63,62 @@ def post_tally() -> Any:
     if outcome.message:
         payload["message"] = outcome.message
     return jsonify(payload), outcome.http_status
+
+
+def _not_found(field: str, message: str) -> tuple[Any, int]:
+    return jsonify({"error": "tidak ditemukan", "errors": {field: message}}), 404
+
+
+def _as_of(raw: str | None) -> tuple[datetime | None, str | None]:
+    if not raw:
+        return None, None
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        return None, "as_of harus waktu ISO 8601 dengan zona, mis. 2024-11-27T16:00:00+07:00"
+    if moment.tzinfo is None:
+        return None, "as_of wajib menyertakan zona waktu, mis. +07:00"
+    return moment, None
+
+
+@bp.route("/recap/<contest>", methods=["GET"])
+@roles_required("admin", "operator", "viewer", "display")
+def get_recap(contest: str) -> Any:
+    """Totals of a region (the contest's scope by default) and of each child region, now or as of a moment."""
+    as_of, error = _as_of(request.args.get("as_of"))
+    if error:
+        return jsonify({"error": "parameter tidak sah", "errors": {"as_of": error}}), 422
+    recap = _desk().recap
+    info = recap.contest(contest)
+    if info is None:
+        return jsonify(
+            {"error": "tidak ditemukan", "errors": {"contest": f"kontestasi {contest!r} tidak dikenal"}}
+        ), 404
+    region = request.args.get("region") or info.scope_code
+    try:
+        head, children = recap.totals(contest, region, as_of)
+    except KeyError:
+        return _not_found("region", f"wilayah {region!r} tidak ada")
+    return jsonify(
+        {
+            "contest": contest,
+            "as_of": (as_of or now_utc()).isoformat(),
+            "paslon": [{"nomor": p.nomor, "kepala": p.kepala, "wakil": p.wakil, "color": p.color} for p in info.paslon],
+            "region": head.as_dict(),
+            "children": [c.as_dict() for c in children],
+            "seq": _desk().hub.seq,
+        }
+    )
+
+
+@bp.route("/live", methods=["GET"])
+@roles_required("admin", "operator", "viewer", "display")
+def get_live() -> Any:
+    """The latest message of every live stream, for a viewer that missed some (gap or reconnect)."""
+    desk = _desk()
+    messages = [("recap", recap_message(desk, c.id)) for c in desk.recap.contests()]
+    messages += snapshot(desk, "incident") + snapshot(desk, "logistics")
+    return jsonify({"seq": desk.hub.seq, "messages": [{"event": e, "data": m} for e, m in messages]})
 
 
 @bp.route("/incidents", methods=["GET"])
@@ -81,7 +140,7 @@ def post_incident() -> Any:
         data = incidents.create_incident(_desk().store, body, current_user.actor)
     except incidents.IncidentError as exc:
         return jsonify({"error": "data tidak sah", "errors": exc.errors}), 422
-    _desk().hub.notify("incident", data)
+    _desk().changed("incident", data)
     return jsonify(data), 201
 
 
@@ -101,7 +160,7 @@ def patch_incident(incident_id: int) -> Any:
     except incidents.IncidentError as exc:
         code = 404 if "id" in exc.errors else 422
         return jsonify({"error": "perubahan ditolak", "errors": exc.errors}), code
-    _desk().hub.notify("incident", data)
+    _desk().changed("incident", data)
     return jsonify(data)
 
 
@@ -120,7 +179,7 @@ def put_logistics(kecamatan: str, item: str) -> Any:
         )
     except logistics.LogisticsError as exc:
         return jsonify({"error": "data tidak sah", "errors": exc.errors}), 422
-    _desk().hub.notify("logistics", row)
+    _desk().changed("logistics", row)
     return jsonify(
         {
             "kecamatan": row.kecamatan_code,

@@ -5,12 +5,14 @@ Each message carries `text`: element id → Indonesian text, which pages apply i
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from dashboard.catalog import OPEN_STATUSES, SEVERITIES
 from dashboard.fmt import fmt_int, fmt_pct, fmt_wib, now_utc
-from data_sources import incidents, logistics, summary
-from data_sources.store import Store
+from dashboard.recap import RegionTotals
+from data_sources import incidents, logistics
+from data_sources.summary import ContestInfo
 
 
 def el(*parts: str | int) -> str:
@@ -18,10 +20,10 @@ def el(*parts: str | int) -> str:
     return "-".join(str(p) for p in parts)
 
 
-def recap_texts(t: summary.Totals) -> dict[str, str]:
-    """Display texts of one contest's totals."""
-    c = t.contest.id
-    leader = t.leader
+def recap_texts(contest: ContestInfo, t: RegionTotals, last: datetime | None) -> dict[str, str]:
+    """Display texts of one contest's headline totals."""
+    c = contest.id
+    leader = next((p for p in contest.paslon if p.nomor == t.leader), None)
     texts = {
         el(c, "reported"): f"{fmt_int(t.tps_reported)} / {fmt_int(t.tps_total)} TPS",
         el(c, "progress"): fmt_pct(t.progress),
@@ -30,27 +32,35 @@ def recap_texts(t: summary.Totals) -> dict[str, str]:
         el(c, "janggal"): fmt_int(t.janggal),
         el(c, "sah"): fmt_int(t.suara_sah),
         el(c, "tidak-sah"): fmt_int(t.suara_tidak_sah),
-        el(c, "updated"): fmt_wib(t.last_received),
+        el(c, "turnout"): fmt_pct(t.turnout),
+        el(c, "updated"): fmt_wib(last),
     }
-    for p in t.contest.paslon:
-        texts[el(c, "votes", p.nomor)] = fmt_int(t.votes.get(p.nomor, 0))
-        texts[el(c, "share", p.nomor)] = fmt_pct(t.share(p.nomor))
+    for i, p in enumerate(contest.paslon):
+        texts[el(c, "votes", p.nomor)] = fmt_int(t.votes[i])
+        texts[el(c, "share", p.nomor)] = fmt_pct(t.shares[i])
     return texts
 
 
-def recap_message(t: summary.Totals) -> dict[str, Any]:
-    """The `recap` event of one contest."""
+def child_row(t: RegionTotals) -> list[Any]:
+    """A child region in a recap message: code, TPS reported, held, janggal, voters, sah, tidak sah, votes…"""
+    return [t.code, t.tps_reported, t.held, t.janggal, t.voters, t.suara_sah, t.suara_tidak_sah, *t.votes]
+
+
+def recap_message(desk: Any, contest_id: str) -> dict[str, Any]:
+    """The `recap` event of one contest: headline totals, the main region's children, display texts."""
+    recap = desk.recap
+    contest = recap.contest(contest_id)
+    head, _children = recap.totals(contest_id)
+    main = recap.main_region(contest_id)
+    _main_totals, children = recap.totals(contest_id, main)
+    now = now_utc()
     return {
-        "contest": t.contest.id,
-        "as_of": now_utc().isoformat(),
-        "tps_reported": t.tps_reported,
-        "tps_total": t.tps_total,
-        "suara_sah": t.suara_sah,
-        "suara_tidak_sah": t.suara_tidak_sah,
-        "votes": {str(k): v for k, v in t.votes.items()},
-        "held": t.held,
-        "janggal": t.janggal,
-        "text": recap_texts(t),
+        "contest": contest_id,
+        "as_of": now.isoformat(),
+        "totals": head.as_dict(),
+        "main": main,
+        "children": [child_row(t) for t in children],
+        "text": recap_texts(contest, head, now),
     }
 
 
@@ -71,10 +81,11 @@ def logistics_texts(rows: list[logistics.LogisticsRow]) -> dict[str, str]:
     return {el("log", "readiness"): fmt_pct(logistics.readiness(rows)), el("log", "updated"): fmt_wib(latest)}
 
 
-def snapshot(store: Store, kind: str) -> list[tuple[str, dict[str, Any]]]:
+def snapshot(desk: Any, kind: str) -> list[tuple[str, dict[str, Any]]]:
     """The messages that describe the current state of one kind of data."""
-    if kind == "result":
-        return [("recap", recap_message(t)) for t in summary.contest_totals(store)]
+    store = desk.store
+    if kind.startswith("recap:"):
+        return [("recap", recap_message(desk, kind.removeprefix("recap:")))]
     if kind == "incident":
         return [("incident", {"text": incident_texts(incidents.counts(store))})]
     if kind == "logistics":

@@ -18,19 +18,25 @@ from dashboard.fmt import fmt_wib, now_utc
 
 log = logging.getLogger(__name__)
 COALESCE_SECONDS = 0.2
+HEARTBEAT_SECONDS = 2.0
 
 
 class Hub:
     """Coalesces change notices and publishes `recap`, `incident` and `logistics` events."""
 
-    def __init__(self, socketio: SocketIO, snapshot: Callable[[str], list[tuple[str, dict[str, Any]]]]) -> None:
+    def __init__(
+        self,
+        socketio: SocketIO,
+        snapshot: Callable[[str], list[tuple[str, dict[str, Any]]]],
+        background: bool = True,
+    ) -> None:
         self.socketio = socketio
         self._snapshot = snapshot  # kind → the messages describing the current state of that kind
         self._lock = threading.Lock()
         self._dirty: set[str] = set()
         self._wake = threading.Event()
         self._seq = 0
-        self._started = False
+        self._started = not background  # without background, flush() is called by the owner
         self._stopped = False
         self.last_published: dict[str, dict[str, Any]] = {}
 
@@ -39,14 +45,24 @@ class Hub:
         """The sequence number of the last message sent."""
         return self._seq
 
-    def notify(self, kind: str, _data: Any = None) -> None:
+    def ensure_started(self) -> None:
+        """Start the broadcasting task (once; not when the owner flushes by hand)."""
+        with self._lock:
+            if self._started:
+                return
+            self._started = True
+        self.socketio.start_background_task(self._run)
+
+    def notify(self, kind: str) -> None:
         """Something of this kind changed: a broadcast follows within COALESCE_SECONDS."""
         with self._lock:
             self._dirty.add(kind)
-            if not self._started:
-                self._started = True
-                self.socketio.start_background_task(self._run)
+        self.ensure_started()
         self._wake.set()
+
+    def heartbeat(self) -> None:
+        """Tell every viewer the server is alive and which sequence number it is at (not a new message)."""
+        self.socketio.emit("heartbeat", {"seq": self._seq, "sent_at": fmt_wib(now_utc())})
 
     def publish(self, event: str, payload: dict[str, Any]) -> dict[str, Any]:
         """Send one event to every connected viewer, stamped with the next sequence number."""
@@ -75,14 +91,17 @@ class Hub:
         self._wake.set()
 
     def _run(self) -> None:
+        last_beat = 0.0
         while not self._stopped:
-            self._wake.wait(timeout=5)
+            self._wake.wait(timeout=HEARTBEAT_SECONDS)
             self._wake.clear()
             if self._stopped:
                 break
             started = time.monotonic()
             try:
-                self.flush()
+                if not self.flush() and started - last_beat >= HEARTBEAT_SECONDS:
+                    self.heartbeat()
+                    last_beat = started
             except Exception:  # keep the hub alive; the next change retries
                 log.exception("broadcast failed")
             rest = COALESCE_SECONDS - (time.monotonic() - started)

@@ -22,7 +22,7 @@ def build_server(config: Config) -> Any:
     if config.simulator:
         from data_sources.simulator import Simulator
 
-        desk.simulator = Simulator(desk.store, speed=config.speed, notify=desk.hub.notify)
+        desk.simulator = Simulator(desk.store, speed=config.speed, notify=desk.changed)
         desk.simulator.start()
     return app.server
 

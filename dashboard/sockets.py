@@ -16,4 +16,5 @@ def register(socketio: SocketIO, desk: Any) -> None:
         who = authenticate_socket(auth)
         if who is None or who.role == "reporter":
             return False
+        desk.hub.ensure_started()
         return True

@@ -328,3 +328,12 @@ def held_results(store: Store, contest_id: str | None = None) -> list[dict]:
         if r["status"] == rules.STATUS_REVIEW or any(f.get("code") == "janggal" for f in r["flags"])
     ]
     return sorted(rows, key=lambda r: r["received_at"] or "", reverse=True)
+
+
+def last_received(store: Store, contest_id: str, as_of: datetime | None = None) -> datetime | None:
+    """When the newest result version of a contest arrived (up to `as_of`)."""
+    query = select(func.max(Result.received_at)).where(Result.contest_id == contest_id)
+    if as_of is not None:
+        query = query.where(Result.received_at <= as_of)
+    with store.reader() as s:
+        return s.scalar(query)

@@ -58,3 +58,16 @@ def table(
         [html.Thead(html.Tr([html.Th(h) for h in headers])), html.Tbody(body)],
         className=f"table {class_name}".strip(),
     )
+
+
+def headlines() -> list[tuple[Any, Any, dict[str, str]]]:
+    """(contest, headline totals, display texts) of every contest, from the live recap."""
+    from dashboard.messages import recap_texts
+    from data_sources.results import last_received
+
+    d = desk()
+    out = []
+    for contest in d.recap.contests():
+        head, _children = d.recap.totals(contest.id)
+        out.append((contest, head, recap_texts(contest, head, last_received(d.store, contest.id))))
+    return out

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dash import html
 
-from dashboard.messages import el, incident_texts, logistics_texts, recap_texts
-from data_sources import incidents, logistics, summary
-from layouts.common import desk, stat
+from dashboard.messages import el, incident_texts, logistics_texts
+from data_sources import incidents, logistics
+from data_sources.summary import ContestInfo
+from layouts.common import desk, headlines, stat
 
 
-def _contest_panel(t: summary.Totals) -> html.Section:
-    texts = recap_texts(t)
-    c = t.contest.id
+def _contest_panel(contest: ContestInfo, texts: dict[str, str]) -> html.Section:
+    c = contest.id
     paslon = [
         html.Div(
             [
@@ -22,11 +22,11 @@ def _contest_panel(t: summary.Totals) -> html.Section:
             ],
             className="screen-row",
         )
-        for p in t.contest.paslon
+        for p in contest.paslon
     ]
     return html.Section(
         [
-            html.H2(t.contest.name, className="screen-title"),
+            html.H2(contest.name, className="screen-title"),
             html.Div(
                 [
                     stat("TPS masuk", texts[el(c, "reported")], el(c, "reported"), big=True),
@@ -48,7 +48,7 @@ def layout(**_params: str) -> html.Div:
     log = logistics_texts(logistics.board(store))
     return html.Div(
         [
-            html.Div([_contest_panel(t) for t in summary.contest_totals(store)], className="grid-2"),
+            html.Div([_contest_panel(contest, texts) for contest, _head, texts in headlines()], className="grid-2"),
             html.Div(
                 [
                     stat("Kejadian terbuka", inc[el("inc", "open", "total")], el("inc", "open", "total"), True),

@@ -7,15 +7,14 @@ from datetime import datetime
 from dash import dcc, html
 
 from dashboard.fmt import fmt_int, fmt_pct, fmt_wib
-from dashboard.messages import el, recap_texts
+from dashboard.messages import el
 from data_sources import results, summary
 from data_sources.store import Store
-from layouts.common import card, desk, stat, table
+from layouts.common import card, desk, headlines, stat, table
 
 
-def _paslon_table(t: summary.Totals) -> html.Table:
-    texts = recap_texts(t)
-    c = t.contest.id
+def _paslon_table(contest: summary.ContestInfo, texts: dict[str, str]) -> html.Table:
+    c = contest.id
     rows = [
         [
             html.Span("■", style={"color": p.color}, className="swatch"),
@@ -24,28 +23,29 @@ def _paslon_table(t: summary.Totals) -> html.Table:
             html.Span(texts[el(c, "votes", p.nomor)], id=el(c, "votes", p.nomor)),
             html.Span(texts[el(c, "share", p.nomor)], id=el(c, "share", p.nomor)),
         ]
-        for p in t.contest.paslon
+        for p in contest.paslon
     ]
     return table(["", "No.", "Paslon", "Suara", "%"], rows, "paslon-table")
 
 
-def _kecamatan_table(store: Store, contest: summary.ContestInfo) -> html.Table:
-    names = summary.region_names(store, level=3)
+def _kecamatan_table(contest: summary.ContestInfo) -> html.Table:
+    recap = desk().recap
+    _main, children = recap.totals(contest.id, recap.main_region(contest.id))
     rows = []
-    for t in summary.breakdown(store, contest.id, level=3):
-        leader = t.leader
+    for t in children:
+        leader = next((p for p in contest.paslon if p.nomor == t.leader), None)
         rows.append(
             [
-                names.get(t.region_code, t.region_code),
+                t.name,
                 f"{fmt_int(t.tps_reported)} / {fmt_int(t.tps_total)}",
                 fmt_pct(t.progress),
-                *[fmt_int(t.votes.get(p.nomor, 0)) for p in contest.paslon],
+                *[fmt_int(v) for v in t.votes],
                 leader.label if leader else "—",
                 fmt_int(t.held),
             ]
         )
     headers = [
-        "Kecamatan",
+        "Wilayah",
         "TPS masuk",
         "Progres",
         *[f"Paslon {p.nomor}" for p in contest.paslon],
@@ -74,21 +74,20 @@ def _held_list(store: Store, contest_id: str) -> html.Div:
 def layout(contest: str | None = None, **_params: str) -> html.Div:
     """The recap page of one contest (the first when none is chosen)."""
     store = desk().store
-    all_totals = summary.contest_totals(store)
-    if not all_totals:
+    heads = headlines()
+    if not heads:
         return html.Div([html.H1("Rekapitulasi"), html.P("Belum ada skenario pemilihan yang dimuat.")])
-    chosen = next((t for t in all_totals if t.contest.id == contest), all_totals[0])
-    c = chosen.contest.id
-    texts = recap_texts(chosen)
+    chosen, _head, texts = next((h for h in heads if h[0].id == contest), heads[0])
+    c = chosen.id
     switch = html.Nav(
         [
             dcc.Link(
-                t.contest.name,
-                href=f"/rekapitulasi?contest={t.contest.id}",
-                className="tab active" if t.contest.id == c else "tab",
-                id=f"tab-{t.contest.id}",
+                other.name,
+                href=f"/rekapitulasi?contest={other.id}",
+                className="tab active" if other.id == c else "tab",
+                id=f"tab-{other.id}",
             )
-            for t in all_totals
+            for other, _h, _t in heads
         ],
         className="tabs",
     )
@@ -96,7 +95,7 @@ def layout(contest: str | None = None, **_params: str) -> html.Div:
         [
             html.H1("Rekapitulasi"),
             switch,
-            html.H2(chosen.contest.name, id="recap-contest-name"),
+            html.H2(chosen.name, id="recap-contest-name"),
             html.Div(
                 [
                     stat("TPS masuk", texts[el(c, "reported")], el(c, "reported"), big=True),
@@ -108,8 +107,8 @@ def layout(contest: str | None = None, **_params: str) -> html.Div:
                 ],
                 className="stats",
             ),
-            card("Perolehan suara per paslon", _paslon_table(chosen)),
-            card("Per kecamatan (saat halaman dibuka)", _kecamatan_table(store, chosen.contest)),
+            card("Perolehan suara per paslon", _paslon_table(chosen, texts)),
+            card("Per kecamatan (saat halaman dibuka)", _kecamatan_table(chosen)),
             card("TPS perlu dicek dan janggal", _held_list(store, c)),
         ],
         id="page-rekapitulasi",

@@ -5,17 +5,17 @@ from __future__ import annotations
 from dash import html
 
 from dashboard.catalog import SEVERITIES
-from dashboard.messages import el, incident_texts, logistics_texts, recap_texts
-from data_sources import incidents, logistics, summary
-from layouts.common import card, desk, stat
+from dashboard.messages import el, incident_texts, logistics_texts
+from data_sources import incidents, logistics
+from data_sources.summary import ContestInfo
+from layouts.common import card, desk, headlines, stat
 
 
-def contest_card(t: summary.Totals) -> html.Section:
+def contest_card(contest: ContestInfo, texts: dict[str, str]) -> html.Section:
     """Progress, leader and review counts of one contest."""
-    texts = recap_texts(t)
-    c = t.contest.id
+    c = contest.id
     return card(
-        t.contest.name,
+        contest.name,
         html.Div(
             [
                 stat("TPS masuk", texts[el(c, "reported")], el(c, "reported"), big=True),
@@ -34,7 +34,6 @@ def contest_card(t: summary.Totals) -> html.Section:
 def layout(**_params: str) -> html.Div:
     """The summary page."""
     store = desk().store
-    totals = summary.contest_totals(store)
     inc = incident_texts(incidents.counts(store))
     log = logistics_texts(logistics.board(store))
     incident_stats = [stat("Kejadian terbuka", inc[el("inc", "open", "total")], el("inc", "open", "total"), True)]
@@ -46,7 +45,7 @@ def layout(**_params: str) -> html.Div:
     return html.Div(
         [
             html.H1("Ringkasan"),
-            html.Div([contest_card(t) for t in totals], className="grid-2"),
+            html.Div([contest_card(contest, texts) for contest, _head, texts in headlines()], className="grid-2"),
             html.Div(
                 [
                     card("Kejadian", html.Div(incident_stats, className="stats")),

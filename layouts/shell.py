@@ -9,7 +9,7 @@ from dash_socketio import DashSocketIO
 from dashboard import PAGES
 from layouts.common import desk, principal
 
-EVENTS = ["recap", "incident", "logistics"]
+EVENTS = ["recap", "incident", "logistics", "heartbeat"]
 STAFF_PAGES = {"/input": ("admin", "operator"), "/admin": ("admin",)}
 
 
@@ -64,6 +64,7 @@ def layout() -> html.Div:
             ),
             html.Div(id="stale-banner", className="stale-banner hidden", role="alert"),
             DashSocketIO(id="sio", eventNames=EVENTS),
+            dcc.Interval(id="liveness", interval=1000),  # browser-only check for silence; fetches nothing
             dcc.Store(id="last-seen", data=0),
             html.Main(dash.page_container, className="page"),
         ],

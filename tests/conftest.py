@@ -85,7 +85,7 @@ def app(tmp_path: Path, db_url: str):
     """The Dash app on the demo scenario, with one user per role."""
     from dashboard import create_app
 
-    dash_app = create_app(Config(data_dir=tmp_path / "data", database_url=db_url, testing=True))
+    dash_app = create_app(Config(data_dir=tmp_path / "data", database_url=db_url, testing=True, background_push=False))
     desk = dash_app.server.extensions["desk"]
     load_scenario(desk.store, DEMO, SYSTEM)
     for role in ("admin", "operator", "viewer"):

@@ -180,7 +180,7 @@ def test_live_push_updates_ringkasan_without_reload(served, desk) -> None:
     assert sum(votes.values()) + 3 <= dpt
     outcome = results.submit_result(desk.store, payload, Actor("uji", "operator"), source="uji")
     assert outcome.changed, outcome
-    desk.hub.notify("result")
+    desk.changed("result", outcome.result)
 
     duo.wait_for_text_to_equal("#pilbup-banyuasin-reported", "1 / 2.564 TPS")
     duo.wait_for_text_to_equal("#pilgub-sumsel-reported", "0 / 2.564 TPS")

@@ -1,0 +1,92 @@
+"""Live recap: one aggregation per change, coalesced broadcasts with sequence numbers, recap and resync API."""
+
+from __future__ import annotations
+
+from dashboard.actors import Actor
+from data_sources import results
+from data_sources.summary import contest_totals, tps_dpt
+
+REPORTER = Actor("token:hp", "reporter")
+
+
+def tallies(store, contest: str, n: int, paslon: int) -> list[dict]:  # noqa: ANN001
+    """n consistent results for the first n TPS of the store."""
+    out = []
+    for i, (code, dpt) in enumerate(sorted(tps_dpt(store).items())[:n]):
+        valid = int(dpt * 0.7)
+        votes = {str(k): valid // paslon for k in range(1, paslon + 1)}
+        votes["1"] += valid - sum(votes.values()) - (i % 3)
+        out.append({"contest": contest, "tps": code, "votes": votes, "suara_tidak_sah": 2})
+    return out
+
+
+def test_burst_becomes_one_broadcast_per_contest_equal_to_the_store(app, client_as) -> None:  # noqa: ANN001
+    desk = app.server.extensions["desk"]
+    viewer = desk.socketio.test_client(app.server, flask_test_client=client_as("viewer"))
+    for tally in tallies(desk.store, "pilbup-banyuasin", 40, 5) + tallies(desk.store, "pilgub-sumsel", 15, 4):
+        outcome = results.submit_result(desk.store, tally, REPORTER, "uji")
+        assert outcome.changed
+        desk.changed("result", outcome.result)
+    desk.hub.flush()
+    recaps = [m["args"][0] for m in viewer.get_received() if m["name"] == "recap"]
+    assert sorted(m["contest"] for m in recaps) == ["pilbup-banyuasin", "pilgub-sumsel"]
+    by_contest = {m["contest"]: m for m in recaps}
+    for totals in contest_totals(desk.store):  # brute force over the stored versions
+        pushed = by_contest[totals.contest.id]["totals"]
+        assert pushed["tps_reported"] == totals.tps_reported
+        assert pushed["suara_sah"] == totals.suara_sah
+        assert pushed["votes"] == {str(p.nomor): totals.votes[p.nomor] for p in totals.contest.paslon}
+    assert by_contest["pilbup-banyuasin"]["text"]["pilbup-banyuasin-reported"] == "40 / 2.564 TPS"
+    assert len({m["seq"] for m in recaps}) == 2
+    assert desk.hub.flush() == 0  # nothing changed since: nothing sent
+
+
+def test_recap_message_is_small(app) -> None:  # noqa: ANN001
+    import json
+
+    from dashboard.messages import recap_message
+
+    desk = app.server.extensions["desk"]
+    for tally in tallies(desk.store, "pilbup-banyuasin", 200, 5):
+        desk.changed("result", results.submit_result(desk.store, tally, REPORTER, "uji").result)
+    message = recap_message(desk, "pilbup-banyuasin")
+    assert len(message["children"]) == 21  # the kecamatan of Banyuasin
+    assert len(json.dumps(message).encode()) <= 4096
+
+
+def test_recap_api_drills_down_and_answers_as_of(app, client_as) -> None:  # noqa: ANN001
+    desk = app.server.extensions["desk"]
+    client = client_as("viewer")
+    first = tallies(desk.store, "pilbup-banyuasin", 1, 5)[0]
+    accepted = results.submit_result(desk.store, first, REPORTER, "uji")
+    desk.changed("result", accepted.result)
+    moment = accepted.result["received_at"]
+    body = client.get("/api/v1/recap/pilgub-sumsel").get_json()
+    assert body["region"]["code"] == "16" and [c["code"] for c in body["children"]] == ["16.07"]
+    kab = client.get("/api/v1/recap/pilbup-banyuasin?region=16.07").get_json()
+    assert kab["region"]["tps_reported"] == 1 and len(kab["children"]) == 21
+    desa = first["tps"].rsplit(".", 1)[0]
+    tps_rows = client.get(f"/api/v1/recap/pilbup-banyuasin?region={desa}").get_json()["children"]
+    assert tps_rows[0]["code"] == first["tps"] and tps_rows[0]["votes"] == first["votes"]
+
+    correction = {**first, "suara_tidak_sah": 3, "correction": True, "reason": "salah hitung"}
+    desk.changed("result", results.submit_result(desk.store, correction, Actor("op", "operator"), "uji").result)
+    now = client.get("/api/v1/recap/pilbup-banyuasin").get_json()["region"]
+    before = client.get("/api/v1/recap/pilbup-banyuasin", query_string={"as_of": moment}).get_json()["region"]
+    assert (now["suara_tidak_sah"], before["suara_tidak_sah"]) == (3, 2)
+
+
+def test_recap_api_bad_parameters(client_as) -> None:  # noqa: ANN001
+    client = client_as("viewer")
+    assert client.get("/api/v1/recap/pilwalkot-x").status_code == 404
+    assert client.get("/api/v1/recap/pilbup-banyuasin?region=99.99").status_code == 404
+    bad = client.get("/api/v1/recap/pilbup-banyuasin?as_of=kemarin")
+    assert bad.status_code == 422 and "as_of" in bad.get_json()["errors"]
+    assert client.get("/api/v1/recap/pilbup-banyuasin?as_of=2024-11-27T16:00:00").status_code == 422
+
+
+def test_live_state_for_resync(app, client_as) -> None:  # noqa: ANN001
+    body = client_as("viewer").get("/api/v1/live").get_json()
+    events = [m["event"] for m in body["messages"]]
+    assert events == ["recap", "recap", "incident", "logistics"]
+    assert body["messages"][0]["data"]["text"]["pilbup-banyuasin-reported"] == "0 / 2.564 TPS"
