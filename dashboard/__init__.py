@@ -87,6 +87,7 @@ def create_app(config: Any = None) -> Any:
     )
     desk.socketio = socketio
     desk.recap = RecapService(store)
+    desk.recap.ensure_built()  # the live totals start from everything already stored
     desk.hub = realtime.Hub(socketio, lambda kind: messages.snapshot(desk, kind), config.background_push)
     sockets.register(socketio, desk)
 

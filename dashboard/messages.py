@@ -60,6 +60,7 @@ def recap_message(desk: Any, contest_id: str) -> dict[str, Any]:
         "totals": head.as_dict(),
         "main": main,
         "children": [child_row(t) for t in children],
+        "changed": recap.take_changed(contest_id),
         "text": recap_texts(contest, head, now),
     }
 

@@ -27,6 +27,7 @@ class RecapService:
         self._tps: dict[str, int] = {}
         self._names: dict[str, str] = {}
         self._built = False
+        self._changed: dict[str, set[str]] = {}
 
     def _build(self) -> None:
         self._contests = {c.id: c for c in summary.contests(self.store)}
@@ -74,7 +75,18 @@ class RecapService:
             engine = self._engines.get(result["contest"])
             if engine is None:
                 return []
-            return engine.apply(result)
+            regions = engine.apply(result)
+            self._changed.setdefault(result["contest"], set()).update(regions[1:])
+            return regions
+
+    def take_changed(self, contest_id: str, limit: int = 60) -> list[str]:
+        """Regions (down to desa) changed since the last call; only the coarser levels when there are many."""
+        with self._lock:
+            codes = self._changed.pop(contest_id, set())
+        while len(codes) > limit:
+            deepest = max(region_level(c) for c in codes)
+            codes = {c for c in codes if region_level(c) < deepest}
+        return sorted(codes)
 
     def engine(self, contest_id: str, as_of: datetime | None = None) -> RecapEngine | None:
         """The live engine of a contest, or one rebuilt from the versions stored up to `as_of`."""

@@ -88,6 +88,7 @@ def app(tmp_path: Path, db_url: str):
     dash_app = create_app(Config(data_dir=tmp_path / "data", database_url=db_url, testing=True, background_push=False))
     desk = dash_app.server.extensions["desk"]
     load_scenario(desk.store, DEMO, SYSTEM)
+    desk.recap.rebuild()
     for role in ("admin", "operator", "viewer"):
         set_user(desk.store, role, role, PASSWORD, "uji")
     yield dash_app

@@ -90,3 +90,14 @@ def test_live_state_for_resync(app, client_as) -> None:  # noqa: ANN001
     events = [m["event"] for m in body["messages"]]
     assert events == ["recap", "recap", "incident", "logistics"]
     assert body["messages"][0]["data"]["text"]["pilbup-banyuasin-reported"] == "0 / 2.564 TPS"
+
+
+def test_recap_message_names_changed_regions_once(app) -> None:  # noqa: ANN001
+    from dashboard.messages import recap_message
+
+    desk = app.server.extensions["desk"]
+    tally = tallies(desk.store, "pilbup-banyuasin", 1, 5)[0]
+    desk.changed("result", results.submit_result(desk.store, tally, REPORTER, "uji").result)
+    desa = tally["tps"].rsplit(".", 1)[0]
+    assert recap_message(desk, "pilbup-banyuasin")["changed"] == ["16.07", desa[:8], desa]
+    assert recap_message(desk, "pilbup-banyuasin")["changed"] == []

@@ -15,9 +15,10 @@ PILGUB = "Pemilihan Gubernur dan Wakil Gubernur Sumatera Selatan"
 @pytest.fixture
 def filled(app):  # noqa: ANN001
     """One result, one incident with HTML in it, one logistics update."""
-    store = app.server.extensions["desk"].store
+    desk = app.server.extensions["desk"]
+    store = desk.store
     op = Actor("operator", "operator")
-    results.submit_result(
+    accepted = results.submit_result(
         store,
         {
             "contest": "pilbup-banyuasin",
@@ -28,6 +29,7 @@ def filled(app):  # noqa: ANN001
         op,
         "uji",
     )
+    desk.changed("result", accepted.result)
     incidents.create_incident(
         store,
         {

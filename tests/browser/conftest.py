@@ -96,6 +96,7 @@ def desk_app(tmp_path: Path):
     )
     desk = dash_app.server.extensions["desk"]
     load_scenario(desk.store, DEMO, SYSTEM)
+    desk.recap.rebuild()
     for role in ("admin", "operator", "viewer"):
         set_user(desk.store, role, role, PASSWORD, "uji")
     yield dash_app
