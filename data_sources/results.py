@@ -14,7 +14,7 @@ from dashboard import rules
 from dashboard.actors import Actor
 from dashboard.codes import is_within, normalize_tps_code
 from dashboard.fmt import now_utc
-from data_sources.models import Contest, Paslon, Result, Tps
+from data_sources.models import Result
 from data_sources.store import Store, audit
 
 CREATED, SAME, CONFLICT, REJECTED, FORBIDDEN = "created", "same", "conflict", "rejected", "forbidden"
@@ -146,17 +146,16 @@ def submit_result(
         return Outcome(REJECTED, errors=errors)
     assert tally is not None and tps is not None
 
-    with store.reader() as s:
-        contest = s.get(Contest, contest_id)
-        if contest is None:
-            return Outcome(REJECTED, errors={"contest": f"kontestasi {contest_id!r} tidak dikenal"})
-        tps_row = s.get(Tps, tps)
-        if tps_row is None:
-            return Outcome(REJECTED, errors={"tps": f"TPS {tps} tidak terdaftar"})
-        if not is_within(tps, contest.scope_code):
-            return Outcome(REJECTED, errors={"tps": f"TPS {tps} di luar wilayah kontestasi {contest_id}"})
-        paslon = set(s.scalars(select(Paslon.nomor).where(Paslon.contest_id == contest_id)))
-        dpt = tps_row.dpt
+    catalog = store.catalog()
+    contest = catalog.contests.get(contest_id)
+    if contest is None:
+        return Outcome(REJECTED, errors={"contest": f"kontestasi {contest_id!r} tidak dikenal"})
+    dpt = catalog.tps_dpt.get(tps)
+    if dpt is None:
+        return Outcome(REJECTED, errors={"tps": f"TPS {tps} tidak terdaftar"})
+    if not is_within(tps, contest.scope_code):
+        return Outcome(REJECTED, errors={"tps": f"TPS {tps} di luar wilayah kontestasi {contest_id}"})
+    paslon = contest.paslon
     if actor.region and not is_within(tps, actor.region):
         return Outcome(FORBIDDEN, message=f"token ini hanya untuk wilayah {actor.region}")
 

@@ -232,6 +232,7 @@ def load_scenario(store: Store, path: Path, actor: Actor) -> dict[str, int]:
             "logistics": n_logistics,
         }
         audit(s, actor.name, "scenario.load", "scenario", spec.name, None, counts)
+    store.forget_catalog()
     return counts
 
 

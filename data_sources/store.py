@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from dashboard.fmt import now_utc
-from data_sources.models import AuditEntry, Base, Setting
+from data_sources.models import AuditEntry, Base, Contest, Paslon, Setting, Tps
 
 
 def default_database_url(data_dir: Path) -> str:
@@ -42,6 +43,22 @@ def json_safe(value: Any) -> Any:
     return json.loads(json.dumps(value, default=_json_default))
 
 
+@dataclass(frozen=True)
+class CatalogContest:
+    """What the ingest path needs of a contest: its scope and its paslon numbers."""
+
+    scope_code: str
+    paslon: frozenset[int]
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """The scenario's fixed parts (contests, TPS with DPT), read once: they do not change after loading."""
+
+    contests: dict[str, CatalogContest]
+    tps_dpt: dict[str, int]
+
+
 class Store:
     """Engine and sessions of the database; creates the schema on open."""
 
@@ -57,6 +74,7 @@ class Store:
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._catalog: Catalog | None = None
 
     def create_schema(self) -> None:
         """Create every table that is missing."""
@@ -86,6 +104,28 @@ class Store:
         """A session for reading only."""
         with self._sessions() as session:
             yield session
+
+    def catalog(self) -> Catalog:
+        """Contests and TPS of the loaded scenario, cached (a scenario is loaded once per data folder)."""
+        if self._catalog is None:
+            with self.reader() as s:
+                paslon: dict[str, set[int]] = {}
+                for contest_id, nomor in s.execute(select(Paslon.contest_id, Paslon.nomor)):
+                    paslon.setdefault(contest_id, set()).add(nomor)
+                contests = {
+                    c.id: CatalogContest(c.scope_code, frozenset(paslon.get(c.id, ())))
+                    for c in s.scalars(select(Contest))
+                }
+                tps = dict(s.execute(select(Tps.code, Tps.dpt)).all())
+            catalog = Catalog(contests, tps)
+            if contests:
+                self._catalog = catalog  # an empty store may still get its scenario: read again then
+            return catalog
+        return self._catalog
+
+    def forget_catalog(self) -> None:
+        """Drop the cached catalog (after a scenario is loaded)."""
+        self._catalog = None
 
     def get_setting(self, key: str, default: str | None = None) -> str | None:
         """A setting's value, or `default`."""
