@@ -209,7 +209,9 @@ class _Level:
 class RecapEngine:
     """Incremental totals of ONE contest per region, from its scope (or "" for the country) down to the TPS."""
 
-    def __init__(self, contest: ContestInfo, tps_dpt: Mapping[str, int], names: Mapping[str, str] | None = None):
+    def __init__(
+        self, contest: ContestInfo, tps_dpt: Mapping[str, int], names: Mapping[str, str] | None = None
+    ) -> None:
         """Index the TPS of the contest's scope (others in `tps_dpt` are ignored); vectorised."""
         self.contest = contest
         self.scope: str = contest.scope_code or ""
@@ -480,7 +482,7 @@ class RecapEngine:
         t = self.tps_index(code)
         version = result.get("version")
         if version is not None:
-            if False:
+            if version < self._version[t]:
                 return []
             self._version[t] = version
         rows = self._rows[t]
