@@ -116,9 +116,11 @@ def get_recap(contest: str) -> Any:
 def get_live() -> Any:
     """The latest message of every live stream, for a viewer that missed some (gap or reconnect)."""
     desk = _desk()
-    messages = [("recap", recap_message(desk, c.id)) for c in desk.recap.contests()]
+    messages = [("recap", recap_message(desk, c.id, consume=False)) for c in desk.recap.contests()]
     messages += snapshot(desk, "incident") + snapshot(desk, "logistics")
-    return jsonify({"seq": desk.hub.seq, "messages": [{"event": e, "data": m} for e, m in messages]})
+    return jsonify(
+        {"seq": desk.hub.seq, "messages": [{"event": e, "data": {**m, "resync": True}} for e, m in messages]}
+    )
 
 
 @bp.route("/incidents", methods=["GET"])

@@ -46,8 +46,12 @@ def child_row(t: RegionTotals) -> list[Any]:
     return [t.code, t.tps_reported, t.held, t.janggal, t.voters, t.suara_sah, t.suara_tidak_sah, *t.votes]
 
 
-def recap_message(desk: Any, contest_id: str) -> dict[str, Any]:
-    """The `recap` event of one contest: headline totals, the main region's children, display texts."""
+def recap_message(desk: Any, contest_id: str, consume: bool = True) -> dict[str, Any]:
+    """The `recap` event of one contest: headline totals, the main region's children, display texts.
+
+    A broadcast consumes the list of regions changed since the previous one; a resync (consume=False) leaves
+    it for the next broadcast and sends none.
+    """
     recap = desk.recap
     contest = recap.contest(contest_id)
     head, _children = recap.totals(contest_id)
@@ -60,7 +64,7 @@ def recap_message(desk: Any, contest_id: str) -> dict[str, Any]:
         "totals": head.as_dict(),
         "main": main,
         "children": [child_row(t) for t in children],
-        "changed": recap.take_changed(contest_id),
+        "changed": recap.take_changed(contest_id) if consume else [],
         "text": recap_texts(contest, head, now),
     }
 

@@ -336,3 +336,24 @@ def last_received(store: Store, contest_id: str, as_of: datetime | None = None) 
         query = query.where(Result.received_at <= as_of)
     with store.reader() as s:
         return s.scalar(query)
+
+
+def region_results(store: Store, contest_id: str, region: str, as_of: datetime | None = None) -> list[dict]:
+    """The current version of every result of a contest for the TPS inside a region (or that one TPS)."""
+    inside = (Result.tps_code == region) | Result.tps_code.like(region + ".%")
+    latest = (
+        select(Result.tps_code, func.max(Result.version).label("version"))
+        .where(Result.contest_id == contest_id, inside)
+        .group_by(Result.tps_code)
+    )
+    if as_of is not None:
+        latest = latest.where(Result.received_at <= as_of)
+    sub = latest.subquery()
+    query = (
+        select(Result)
+        .join(sub, and_(Result.tps_code == sub.c.tps_code, Result.version == sub.c.version))
+        .where(Result.contest_id == contest_id)
+        .order_by(Result.received_at, Result.id)
+    )
+    with store.reader() as s:
+        return [result_dict(r) for r in s.scalars(query)]
