@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import threading
+from dataclasses import asdict, dataclass, field
 from importlib import import_module
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,8 @@ class Desk:
     recap: Any = None
     simulator: Any = None
     extras: dict[str, Any] = field(default_factory=dict)
+    _pending: dict[str, dict[str, Any]] = field(default_factory=dict)
+    _pending_lock: Any = field(default_factory=threading.Lock)
 
     def changed(self, kind: str, data: Any = None) -> None:
         """The one path after every accepted write: fold a result into the recap, then schedule a push."""
@@ -39,11 +42,27 @@ class Desk:
             self.recap.apply(data)
             self.hub.notify(f"recap:{data['contest']}")
         elif kind in ("incident", "logistics"):
+            item = data if isinstance(data, dict) or data is None else _as_dict(data)
+            if item is not None:
+                key = str(item.get("id") or f"{item.get('kecamatan_code')}/{item.get('item')}")
+                with self._pending_lock:
+                    self._pending.setdefault(kind, {})[key] = item
             self.hub.notify(kind)
+
+    def take_pending(self, kind: str, limit: int = 50) -> tuple[list[dict[str, Any]], bool]:
+        """The items of a kind changed since the last broadcast (newest last), and whether some were left out."""
+        with self._pending_lock:
+            items = list(self._pending.pop(kind, {}).values())
+        return items[-limit:], len(items) > limit
 
     def is_demo(self) -> bool:
         """True when the loaded scenario is simulated data (or the app runs the demo)."""
         return self.config.demo or self.store.get_setting("demo") == "1"
+
+
+def _as_dict(row: Any) -> dict[str, Any]:
+    data = asdict(row)
+    return {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in data.items()}
 
 
 def create_app(config: Any = None) -> Any:

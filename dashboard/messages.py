@@ -91,8 +91,11 @@ def snapshot(desk: Any, kind: str) -> list[tuple[str, dict[str, Any]]]:
     store = desk.store
     if kind.startswith("recap:"):
         return [("recap", recap_message(desk, kind.removeprefix("recap:")))]
-    if kind == "incident":
-        return [("incident", {"text": incident_texts(incidents.counts(store))})]
-    if kind == "logistics":
-        return [("logistics", {"text": logistics_texts(logistics.board(store))})]
+    if kind in ("incident", "logistics"):
+        items, more = desk.take_pending(kind)
+        if kind == "incident":
+            text = incident_texts(incidents.counts(store))
+        else:
+            text = logistics_texts(logistics.board(store))
+        return [(kind, {"items": items, "more": more, "text": text})]
     return []

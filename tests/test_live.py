@@ -101,3 +101,26 @@ def test_recap_message_names_changed_regions_once(app) -> None:  # noqa: ANN001
     desa = tally["tps"].rsplit(".", 1)[0]
     assert recap_message(desk, "pilbup-banyuasin")["changed"] == ["16.07", desa[:8], desa]
     assert recap_message(desk, "pilbup-banyuasin")["changed"] == []
+
+
+def test_incident_and_logistics_broadcasts_carry_the_changed_items(app, client_as) -> None:  # noqa: ANN001
+    desk = app.server.extensions["desk"]
+    viewer = desk.socketio.test_client(app.server, flask_test_client=client_as("viewer"))
+    operator = client_as("operator")
+    incident = {
+        "kecamatan": "16.07.10",
+        "stage": "pemungutan-suara",
+        "category": "keamanan",
+        "severity": "kritis",
+        "description": "Keributan di TPS 003",
+    }
+    created = operator.post("/api/v1/incidents", json=incident).get_json()
+    operator.patch(f"/api/v1/incidents/{created['id']}", json={"status": "diverifikasi", "note": "dicek"})
+    put = operator.put("/api/v1/logistics/16.07.10/tinta", json={"received": 10, "status": "kurang"})
+    assert put.status_code == 200
+    desk.hub.flush()
+    got = {m["name"]: m["args"][0] for m in viewer.get_received()}
+    items = got["incident"]["items"]
+    assert [(i["id"], i["status"]) for i in items] == [(created["id"], "diverifikasi")]  # one item, latest state
+    assert got["incident"]["text"]["inc-open-kritis"] == "1"
+    assert got["logistics"]["items"][0]["item"] == "tinta" and got["logistics"]["items"][0]["received"] == 10
