@@ -131,11 +131,10 @@ class Server:
     data_dir: Path
     proc: subprocess.Popen[bytes]
     log_path: Path
-    threads: int
     started_in: float = 0.0
 
     def cpu_seconds(self) -> float:
-        """User + system CPU time so far of the server process and all its children (the gunicorn worker)."""
+        """User + system CPU time so far of the server process and all its children ."""
         total = 0.0
         try:
             root = psutil.Process(self.proc.pid)
@@ -148,7 +147,7 @@ class Server:
         return total
 
     def thread_count(self) -> int:
-        """Threads of the server process tree (the worker holds one per live WebSocket, plus writers)."""
+        """Operating-system threads of the server process tree (gevent serves connections as greenlets)."""
         total = 0
         with contextlib.suppress(psutil.Error):
             root = psutil.Process(self.proc.pid)
@@ -203,7 +202,7 @@ def _stop(proc: subprocess.Popen[bytes], grace: float = 8.0) -> None:
 
 
 @contextlib.contextmanager
-def running_server(threads: int = 200, start_timeout: float = 120.0, keep_dir: bool = False) -> Iterator[Server]:
+def running_server(start_timeout: float = 120.0, keep_dir: bool = False) -> Iterator[Server]:
     """Fresh data folder, demo scenario, a reporter and a display token, then `serve --demo --no-simulator`."""
     data_dir = Path(tempfile.mkdtemp(prefix="desk-bench-"))
     proc: subprocess.Popen[bytes] | None = None
@@ -229,8 +228,6 @@ def running_server(threads: int = 200, start_timeout: float = 120.0, keep_dir: b
                     str(port),
                     "--demo",
                     "--no-simulator",
-                    "--threads",
-                    str(threads),
                 ],
                 cwd=ROOT,
                 stdout=log,
@@ -245,7 +242,6 @@ def running_server(threads: int = 200, start_timeout: float = 120.0, keep_dir: b
             data_dir=data_dir,
             proc=proc,
             log_path=log_path,
-            threads=threads,
         )
         deadline = started + start_timeout
         while True:

@@ -105,10 +105,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """The measured run and its report."""
-    threads = max(200, args.viewers + 64)
-    with running_server(threads=threads) as server:
+    with running_server() as server:
         load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-        print(f"server ready in {server.started_in:.1f} s at {server.url} (--threads {threads}); load average {load}")
+        print(f"server ready in {server.started_in:.1f} s at {server.url}; load average {load}")
         with viewers(server, args.viewers, kind=args.client, keep_sizes=True) as pool:
             print(f"{pool.connected}/{args.viewers} viewers connected ({args.client} clients, 4 processes)", flush=True)
             if pool.connected == 0:

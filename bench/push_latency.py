@@ -157,9 +157,8 @@ def modelled_poll(rtts: list[float], seed: int) -> tuple[float, float, float]:
 
 def run_one(n: int, args: argparse.Namespace) -> dict[str, Any]:
     """One fresh server, n viewers, the sequential submissions, the polling comparison."""
-    threads = args.server_threads or max(200, n + 64)
-    print(f"\n=== {n} viewer(s): fresh server, --threads {threads} ===", flush=True)
-    with running_server(threads=threads) as server:
+    print(f"\n=== {n} viewer(s): fresh server ===", flush=True)
+    with running_server() as server:
         load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
         print(f"    server ready in {server.started_in:.1f} s at {server.url}; machine load average {load}", flush=True)
         t0 = time.monotonic()
@@ -201,7 +200,6 @@ def run_one(n: int, args: argparse.Namespace) -> dict[str, Any]:
             rtts, cpu_per_get = get_rtts(server, args.polls, idle_cpu)
     return {
         "n": n,
-        "threads": threads,
         "connected": pool.connected,
         "accepted": len(accepted),
         "post_rtt": [r * 1000.0 for _a, _e, r in accepted],
@@ -314,7 +312,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--results", type=int, default=100, help="results submitted per viewer count")
     parser.add_argument("--interval", type=float, default=0.1, help="seconds between submissions")
     parser.add_argument("--polls", type=int, default=200, help="GET round trips measured for the polling model")
-    parser.add_argument("--server-threads", type=int, default=0, help="serve --threads (0: max(200, viewers + 64))")
     parser.add_argument("--connect-timeout", type=float, default=300.0)
     parser.add_argument("--settle", type=float, default=20.0, help="max seconds to wait for the last deliveries")
     parser.add_argument("--max-seconds", type=int, default=3000, help="hard limit for the whole run")

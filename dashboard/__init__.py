@@ -100,7 +100,7 @@ def create_app(config: Any = None) -> Any:
 
     socketio = SocketIO(
         server,
-        async_mode="threading",
+        async_mode=config.async_mode,
         message_queue=config.message_queue,
         manage_session=False,
     )

@@ -39,7 +39,6 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--demo", action="store_true", help="muat skenario demo Banyuasin dan simulasikan hari-H")
     serve.add_argument("--no-simulator", action="store_true", help="demo tanpa simulator")
     serve.add_argument("--speed", type=float, default=1.0, help="kecepatan simulator (1 = sehari dalam ±10 menit)")
-    serve.add_argument("--threads", type=int, default=200, help="jumlah thread server (satu per koneksi langsung)")
 
     init = sub.add_parser("init", help="muat berkas skenario pemilihan")
     _common(init)
@@ -149,7 +148,10 @@ def prepare_demo(config: Config) -> dict[str, Any]:
 
 
 def cmd_serve(args: argparse.Namespace, demo: bool = False) -> int:
-    """Run the production server (gunicorn, threads, WebSocket) until interrupted."""
+    """Run the production server (gevent, WebSocket) until interrupted."""
+    from gevent import monkey
+
+    monkey.patch_all()  # before the app and its drivers are imported: blocking calls then yield
     from dashboard.server import run
 
     demo = demo or args.demo
@@ -159,6 +161,7 @@ def cmd_serve(args: argparse.Namespace, demo: bool = False) -> int:
         demo=demo,
         simulator=demo and not args.no_simulator,
         speed=args.speed,
+        async_mode="gevent",
     )
     started = time.monotonic()
     info = prepare_demo(config) if demo else None
@@ -172,7 +175,7 @@ def cmd_serve(args: argparse.Namespace, demo: bool = False) -> int:
         lines.append(f"Tautan layar besar: {url}/layar?token={info['display_token']}")
         if config.simulator:
             lines.append(f"Simulator hari-H aktif (kecepatan {args.speed:g}×).")
-    run(config, args.host, args.port, threads=args.threads, banner="\n".join(lines), started=started)
+    run(config, args.host, args.port, banner="\n".join(lines), started=started)
     return 0
 
 

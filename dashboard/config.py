@@ -22,6 +22,7 @@ class Config:
     simulator: bool = False
     speed: float = 1.0
     testing: bool = False
+    async_mode: str = "threading"  # `serve` uses "gevent" after patching the standard library
     background_push: bool = True  # tests of the hub turn this off and call hub.flush() themselves
     login_rate_limit: str = "10 per minute"
     extra: dict[str, Any] = field(default_factory=dict)

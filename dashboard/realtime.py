@@ -17,7 +17,7 @@ from flask_socketio import SocketIO
 from dashboard.fmt import fmt_wib, now_utc
 
 log = logging.getLogger(__name__)
-COALESCE_SECONDS = 0.2
+COALESCE_SECONDS = 0.1  # at most 10 broadcasts a second per contest
 HEARTBEAT_SECONDS = 2.0
 
 
@@ -34,6 +34,7 @@ class Hub:
         self._snapshot = snapshot  # kind → the messages describing the current state of that kind
         self._lock = threading.Lock()
         self._dirty: set[str] = set()
+        self._last_sent: dict[str, float] = {}
         self._wake = threading.Event()
         self._seq = 0
         self._started = not background  # without background, flush() is called by the owner
@@ -74,16 +75,31 @@ class Hub:
         self.last_published[key] = message
         return message
 
-    def flush(self) -> int:
-        """Publish the current state of every kind that changed; returns the number of messages."""
+    def flush(self, now: float | None = None) -> int:
+        """Publish the current state of every kind that changed and whose window is open; returns messages sent.
+
+        A kind may be broadcast again COALESCE_SECONDS after its previous broadcast; changes that come sooner
+        stay pending and go out together when the window opens (the leading change is never delayed).
+        """
+        now = time.monotonic() if now is None else now
         with self._lock:
-            kinds, self._dirty = self._dirty, set()
+            ready = {k for k in self._dirty if now - self._last_sent.get(k, -1e9) >= COALESCE_SECONDS - 1e-6}
+            self._dirty -= ready
+            for kind in ready:
+                self._last_sent[kind] = now
         sent = 0
-        for kind in sorted(kinds):
+        for kind in sorted(ready):
             for event, payload in self._snapshot(kind):
                 self.publish(event, payload)
                 sent += 1
         return sent
+
+    def _next_due(self, now: float) -> float | None:
+        """Seconds until the earliest pending kind may be broadcast, or None when nothing is pending."""
+        with self._lock:
+            if not self._dirty:
+                return None
+            return max(0.0, min(self._last_sent.get(k, -1e9) + COALESCE_SECONDS for k in self._dirty) - now)
 
     def stop(self) -> None:
         """End the background task."""
@@ -91,19 +107,22 @@ class Hub:
         self._wake.set()
 
     def _run(self) -> None:
-        last_beat = 0.0
+        last_beat = time.monotonic()
         while not self._stopped:
-            self._wake.wait(timeout=HEARTBEAT_SECONDS)
+            due = self._next_due(time.monotonic())
+            if due is None:
+                self._wake.wait(timeout=max(0.0, HEARTBEAT_SECONDS - (time.monotonic() - last_beat)))
+            elif due > 0:
+                time.sleep(due)
             self._wake.clear()
             if self._stopped:
                 break
-            started = time.monotonic()
+            now = time.monotonic()
             try:
-                if not self.flush() and started - last_beat >= HEARTBEAT_SECONDS:
+                if self.flush(now):
+                    last_beat = now
+                elif self._next_due(now) is None and now - last_beat >= HEARTBEAT_SECONDS:
                     self.heartbeat()
-                    last_beat = started
+                    last_beat = now
             except Exception:  # keep the hub alive; the next change retries
                 log.exception("broadcast failed")
-            rest = COALESCE_SECONDS - (time.monotonic() - started)
-            if rest > 0:
-                time.sleep(rest)

@@ -1,4 +1,5 @@
-"""WSGI entry for an external gunicorn: `gunicorn -w 1 --threads 200 'dashboard.wsgi:create_server()'`."""
+"""WSGI entry for an external server: `gunicorn -k gevent -w 1 'dashboard.wsgi:create_server()'` (one worker per
+process; several processes need DESK_MESSAGE_QUEUE)."""
 
 from __future__ import annotations
 
@@ -11,4 +12,4 @@ def create_server() -> Any:
     """The Flask server of an app configured from the DESK_* environment."""
     from dashboard.server import build_server
 
-    return build_server(Config.from_env())
+    return build_server(Config.from_env(async_mode="gevent")).server

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from dashboard.actors import Actor
 from data_sources import results
 from data_sources.summary import contest_totals, tps_dpt
@@ -124,3 +126,21 @@ def test_incident_and_logistics_broadcasts_carry_the_changed_items(app, client_a
     assert [(i["id"], i["status"]) for i in items] == [(created["id"], "diverifikasi")]  # one item, latest state
     assert got["incident"]["text"]["inc-open-kritis"] == "1"
     assert got["logistics"]["items"][0]["item"] == "tinta" and got["logistics"]["items"][0]["received"] == 10
+
+
+def test_coalescing_window_holds_changes_that_come_too_soon(app) -> None:  # noqa: ANN001
+    from dashboard.realtime import COALESCE_SECONDS
+
+    desk = app.server.extensions["desk"]
+    hub = desk.hub
+    sent: list[tuple[str, dict]] = []
+    hub.publish = lambda event, payload: sent.append((event, payload)) or payload  # count what would go out
+    for _ in range(3):
+        hub.notify("recap:pilbup-banyuasin")
+    assert hub.flush(now=100.0) == 1  # the leading change goes out at once, once
+    hub.notify("recap:pilbup-banyuasin")
+    assert hub.flush(now=100.0 + COALESCE_SECONDS / 2) == 0  # too soon: held, not lost
+    assert hub._next_due(100.0 + COALESCE_SECONDS / 2) == pytest.approx(COALESCE_SECONDS / 2)
+    assert hub.flush(now=100.0 + COALESCE_SECONDS) == 1
+    assert hub._next_due(100.0 + COALESCE_SECONDS) is None
+    assert [e for e, _ in sent] == ["recap", "recap"]
