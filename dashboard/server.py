@@ -8,6 +8,7 @@ through the Redis message queue (`--message-queue`).
 from __future__ import annotations
 
 import logging
+import socket
 import time
 from typing import Any
 
@@ -32,8 +33,25 @@ def build_server(config: Config) -> Any:
 
 def run(config: Config, host: str, port: int, banner: str = "", started: float = 0.0) -> None:
     """Serve until interrupted; prints the banner once the server is about to accept connections."""
+    from gevent import pywsgi
+    from geventwebsocket.handler import WebSocketHandler
+
     app = build_server(config)
-    socketio = app.server.extensions["desk"].socketio
+    server = pywsgi.WSGIServer(_listener(host, port), app.server, handler_class=WebSocketHandler, log=None)
     took = time.monotonic() - started if started else 0.0
     print(f"{banner}\nSiap melayani ({took:.1f} s sejak start). Tekan Ctrl+C untuk berhenti.", flush=True)
-    socketio.run(app.server, host=host, port=port, log_output=False, use_reloader=False, debug=False)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        server.stop(timeout=5)
+
+
+def _listener(host: str, port: int) -> socket.socket:
+    """A listening socket whose connections send small frames at once (TCP_NODELAY, inherited on accept)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    sock.bind((host, port))
+    sock.listen(1024)
+    return sock
