@@ -1,4 +1,4 @@
-"""Command line: `python -m dashboard [serve|init|users|tokens] …` (no command = the demo)."""
+"""Command line: `python -m dashboard [serve|init|users|tokens|import] …` (no command = the demo)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from dashboard.actors import SYSTEM
+from dashboard.cli_import import add_import_parser, cmd_import
 from dashboard.config import Config
 
 DEMO_SCENARIO = Path(__file__).resolve().parent.parent / "data_sources" / "demo" / "banyuasin_demo.json"
@@ -58,6 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("name")
     create.add_argument("--role", required=True, choices=["display", "reporter"])
     create.add_argument("--region", help="batasi token reporter ke wilayah ini, mis. 16.07.08")
+
+    add_import_parser(sub, _common)
     return parser
 
 
@@ -194,5 +197,7 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_users_add(args)
     if args.command == "tokens":
         return cmd_tokens_create(args)
+    if args.command == "import":
+        return cmd_import(args)
     parser.print_help()
     return 2

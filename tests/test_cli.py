@@ -33,6 +33,15 @@ def test_users_add_and_tokens_create_on_a_fresh_folder(tmp_path) -> None:  # noq
 
 
 def test_help_of_every_command() -> None:
-    for args in ([], ["serve"], ["init"], ["users", "add"], ["tokens", "create"]):
+    for args in (
+        [],
+        ["serve"],
+        ["init"],
+        ["users", "add"],
+        ["tokens", "create"],
+        ["import", "tallies"],
+        ["import", "sirekap"],
+        ["import", "incidents"],
+    ):
         shown = run(*args, "--help")
         assert shown.returncode == 0 and "usage:" in shown.stdout

@@ -1,0 +1,188 @@
+"""Command line: `python -m dashboard import tallies|sirekap|incidents …` (wired into `dashboard.cli`).
+
+Exit codes: 0 the file was processed (rows may have been rejected: a warning line says so), 1 with `--strict`
+when a row was rejected or in conflict, 2 when the file (or mapping, or report) cannot be used at all — then
+nothing is stored —, 3 when the database failed midway (what was stored stays; running the same command again
+continues, since rows already stored come out "sama").
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from dashboard.fmt import fmt_int
+
+EXIT_OK, EXIT_STRICT, EXIT_UNUSABLE, EXIT_DATABASE = 0, 1, 2, 3
+
+
+def _source_name(text: str) -> str:
+    if not 1 <= len(text) <= 32:
+        raise argparse.ArgumentTypeError("nama sumber 1–32 karakter")
+    return text
+
+
+def add_import_parser(
+    subparsers: argparse._SubParsersAction, common: Callable[[argparse.ArgumentParser], None]
+) -> None:
+    """Add `import tallies|sirekap|incidents` to the command line; `common` adds --data-dir/--database-url."""
+    parser = subparsers.add_parser("import", help="impor hasil TPS (CSV, Sirekap) atau kejadian (CSV)")
+    sub = parser.add_subparsers(dest="import_command", required=True)
+
+    def shared(p: argparse.ArgumentParser) -> None:
+        common(p)
+        p.add_argument(
+            "--report",
+            type=Path,
+            help="berkas laporan CSV (bawaan: NAMA.laporan.csv di samping berkas CSV; untuk Sirekap di folder kerja)",
+        )
+        p.add_argument("--progress", action="store_true", help="tampilkan kemajuan meski stderr bukan terminal")
+        p.add_argument("--strict", action="store_true", help="kode keluar 1 bila ada baris ditolak atau konflik")
+
+    tallies = sub.add_parser(
+        "tallies",
+        help="impor hasil TPS dari CSV",
+        description=(
+            "Impor hasil TPS dari CSV (UTF-8; pemisah koma, titik koma atau tab). Kolom: contest (kecuali pakai "
+            "--contest), tps (16.07.08.2001.003 atau 1607082001003), suara_1..suara_N (atau paslon_1..), "
+            "suara_tidak_sah; pilihan: suara_sah, pengguna_hak_pilih, submitted_at (tanpa zona = WIB). "
+            "Setiap baris melewati aturan yang sama dengan API; "
+            "mengimpor ulang berkas yang sama tidak mengubah apa pun."
+        ),
+    )
+    shared(tallies)
+    tallies.add_argument("path", type=Path, help="berkas CSV")
+    tallies.add_argument("--contest", help="kontestasi untuk baris tanpa kolom contest, mis. pilbup-banyuasin")
+    tallies.add_argument("--source", type=_source_name, default="csv", help="nama sumber yang dicatat (bawaan csv)")
+    tallies.add_argument(
+        "--per-row", action="store_true", help="kirim baris satu per satu lewat jalur masukan API (lebih lambat)"
+    )
+
+    sk = sub.add_parser(
+        "sirekap",
+        help="impor berkas JSON per TPS dari Sirekap KPU",
+        description=(
+            "Impor berkas JSON per TPS dari Sirekap KPU (berkas atau folder, *.json di semua subfolder). Kode TPS "
+            "diambil dari isi berkas atau dari 13 angka di awal nama berkas. Berkas yang baru berisi suara tanpa "
+            "administrasi, hanya administrasi, hanya foto, atau kosong dilewati dengan alasannya."
+        ),
+    )
+    shared(sk)
+    sk.add_argument("paths", type=Path, nargs="+", metavar="PATH", help="berkas atau folder JSON Sirekap")
+    sk.add_argument(
+        "--mapping", type=Path, required=True, help='JSON id calon Sirekap → nomor urut, mis. {"100025": 1}'
+    )
+    sk.add_argument("--contest", required=True, help="kontestasi tujuan, mis. pilgub-sumsel")
+    sk.add_argument("--source", type=_source_name, default="sirekap", help="nama sumber yang dicatat")
+
+    inc = sub.add_parser(
+        "incidents",
+        help="impor kejadian dari CSV",
+        description=(
+            "Impor kejadian dari CSV. Kolom: kecamatan, stage, category, severity, description; pilihan: desa, tps, "
+            "latitude, longitude, occurred_at (tanpa zona = WIB). Baris yang sudah diimpor dari berkas yang sama "
+            "(waktu, kecamatan, kategori dan uraian sama) dilewati."
+        ),
+    )
+    shared(inc)
+    inc.add_argument("path", type=Path, help="berkas CSV")
+
+
+def _default_report(path: Path, here: bool = False) -> Path:
+    """NAME.laporan.csv beside the file, or in the current folder (Sirekap: inputs are often a read-only tree)."""
+    path = Path(path)
+    name = f"{path.name if path.is_dir() else path.stem}.laporan.csv"
+    return Path(name) if here else path.parent / name
+
+
+@contextmanager
+def _progress(enabled: bool, what: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A rich progress bar on stderr, or nothing."""
+    if not enabled:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(what, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Run `import tallies|sirekap|incidents`; prints the report; returns the exit code."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from dashboard.cli import _config, _store
+    from data_sources import imports
+
+    kind = args.import_command
+    first = args.path if kind != "sirekap" else args.paths[0]
+    report_path = args.report or _default_report(first, here=kind == "sirekap")
+    if kind != "sirekap" and Path(report_path).resolve() == Path(args.path).resolve():
+        print(f"Laporan tidak boleh menimpa berkas masukan {args.path}.", file=sys.stderr)
+        return EXIT_UNUSABLE
+    try:
+        store = _store(_config(args))
+    except SQLAlchemyError as exc:
+        print(f"Basis data tidak dapat dibuka; tidak ada yang disimpan: {str(exc).splitlines()[0]}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    show = args.progress or sys.stderr.isatty()
+    try:
+        with _progress(show, f"Impor {Path(first).name}") as progress:
+            if kind == "tallies":
+                report = imports.import_tallies(
+                    store,
+                    args.path,
+                    contest=args.contest,
+                    source=args.source,
+                    report_path=report_path,
+                    bulk=not args.per_row,
+                    progress=progress,
+                )
+            elif kind == "sirekap":
+                report = imports.import_sirekap(
+                    store,
+                    args.paths,
+                    mapping_path=args.mapping,
+                    contest=args.contest,
+                    source=args.source,
+                    report_path=report_path,
+                    progress=progress,
+                )
+            else:
+                report = imports.import_incidents(store, args.path, report_path=report_path, progress=progress)
+    except imports.ImportFileError as exc:
+        print(f"Tidak diimpor; tidak ada yang disimpan: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    except SQLAlchemyError as exc:
+        print(
+            f"Impor berhenti karena basis data: {str(exc).splitlines()[0]}. Yang sudah tersimpan tetap tersimpan; "
+            "jalankan perintah yang sama lagi untuk melanjutkan (baris yang sudah tersimpan menjadi 'sama').",
+            file=sys.stderr,
+        )
+        return EXIT_DATABASE
+    finally:
+        store.dispose()
+    for warning in report.warnings:
+        print(f"Peringatan: {warning}", file=sys.stderr)
+    print("\n".join(report.summary()))
+    if report.problems:
+        unit = report.where_label
+        print(
+            f"Peringatan: {fmt_int(report.counts[imports.DITOLAK])} {unit} ditolak dan "
+            f"{fmt_int(report.counts[imports.KONFLIK])} konflik; perbaiki lalu impor lagi "
+            "(yang sudah tersimpan tidak berubah).",
+            file=sys.stderr,
+        )
+    if report.stored and kind != "incidents":
+        print("Bila server sedang berjalan, hasil impor ini baru tampil di dasbor setelah server dijalankan ulang.")
+    return EXIT_STRICT if args.strict and report.problems else EXIT_OK
