@@ -25,3 +25,9 @@ def register(app: Dash) -> None:
         Input("sio", "connected"),
         Input("liveness", "n_intervals"),
     )
+    app.clientside_callback(  # the alerts this screen has not acknowledged yet (kept in sessionStorage)
+        ClientsideFunction(namespace="alerts", function_name="restore"),
+        Output("alert-banner", "children"),
+        Output("alert-banner", "className"),
+        Input("alert-meta", "data"),
+    )

@@ -12,7 +12,7 @@ from sqlalchemy import text
 from dashboard.auth import roles_required
 from dashboard.fmt import now_utc
 from dashboard.messages import recap_message, snapshot
-from data_sources import incidents, logistics, results
+from data_sources import geo, incidents, logistics, results
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 health = Blueprint("health", __name__)
@@ -123,23 +123,61 @@ def get_live() -> Any:
     )
 
 
+def _reference_now() -> datetime:
+    from dashboard.incident_maps import reference_now
+
+    return reference_now(_desk())
+
+
+def _area() -> incidents.Area:
+    """Where incidents of the regency may lie: the configured boundaries, else the kecamatan centroids."""
+    desk = _desk()
+    return incidents.regency_area(desk.store, geo.load_boundaries(desk.config.boundaries))
+
+
 @bp.route("/incidents", methods=["GET"])
 @roles_required("admin", "operator", "viewer", "display")
 def get_incidents() -> Any:
-    """Incidents, newest first, filtered by query parameters."""
-    filters = {k: request.args.get(k) for k in ("category", "severity", "status", "stage", "kecamatan")}
-    return jsonify({"incidents": incidents.list_incidents(_desk().store, **filters)})
+    """Incidents, newest first, filtered by query parameters (422 naming each bad one).
+
+    category, severity, status, stage, kecamatan: a value or a comma list (status=terbuka: every open status);
+    since / updated_since: ISO moments with a zone (occurred / changed at or after); hours: the last N hours
+    (of the simulated day in the demo); limit: 1..5000 (500 by default).
+    """
+    store = _desk().store
+    filters, errors = incidents.parse_filters(request.args, _reference_now(), incidents.kecamatan_codes(store))
+    unknown = sorted(
+        set(request.args) - {*incidents.CHOICE_FILTERS, "kecamatan", "since", "updated_since", "hours", "limit"}
+    )
+    for name in unknown:
+        errors[name] = "parameter tidak dikenal"
+    if errors:
+        return jsonify({"error": "parameter tidak sah", "errors": errors}), 422
+    limit = filters.pop("limit", 500)
+    filters.pop("hours", None)
+    rows = incidents.list_incidents(store, limit=limit, **filters)
+    return jsonify({"incidents": rows, "count": len(rows)})
+
+
+@bp.route("/incidents/<int:incident_id>", methods=["GET"])
+@roles_required("admin", "operator", "viewer", "display")
+def get_incident(incident_id: int) -> Any:
+    """One incident with its status history."""
+    data = incidents.get_incident(_desk().store, incident_id)
+    if data is None:
+        return _not_found("id", f"kejadian {incident_id} tidak ada")
+    return jsonify(data)
 
 
 @bp.route("/incidents", methods=["POST"])
 @roles_required("admin", "operator", "reporter")
 def post_incident() -> Any:
-    """Report an incident."""
+    """Report an incident (422 naming each bad field; nothing is stored then)."""
     body, error = _json_body()
     if error:
         return error
     try:
-        data = incidents.create_incident(_desk().store, body, current_user.actor)
+        data = incidents.create_incident(_desk().store, body, current_user.actor, _area())
     except incidents.IncidentError as exc:
         return jsonify({"error": "data tidak sah", "errors": exc.errors}), 422
     _desk().changed("incident", data)
@@ -149,12 +187,14 @@ def post_incident() -> Any:
 @bp.route("/incidents/<int:incident_id>", methods=["PATCH"])
 @roles_required("admin", "operator")
 def patch_incident(incident_id: int) -> Any:
-    """Move an incident along its workflow."""
+    """Move an incident along its workflow: {"status": …, "note": …} (a note is required to reject)."""
     body, error = _json_body()
     if error:
         return error
     if not isinstance(body, dict):
-        return jsonify({"errors": {"body": "harus objek JSON"}}), 422
+        return jsonify({"error": "data tidak sah", "errors": {"body": "harus objek JSON"}}), 422
+    if body.get("status") in (None, ""):
+        return jsonify({"error": "data tidak sah", "errors": {"status": "wajib diisi"}}), 422
     try:
         data = incidents.change_status(
             _desk().store, incident_id, body.get("status"), current_user.actor, body.get("note")
@@ -166,15 +206,37 @@ def patch_incident(incident_id: int) -> Any:
     return jsonify(data)
 
 
+@bp.route("/logistics", methods=["GET"])
+@roles_required("admin", "operator", "viewer", "display")
+def get_logistics() -> Any:
+    """The logistics board: every kecamatan × item line (filters kecamatan, item, status: a value or a comma list),
+    the readiness, the late cut-off and how each line stands."""
+    store = _desk().store
+    filters, errors = logistics.parse_filters(request.args, logistics.known_values(store))
+    for name in sorted(set(request.args) - {"kecamatan", "item", "status"}):
+        errors[name] = "parameter tidak dikenal"
+    if errors:
+        return jsonify({"error": "parameter tidak sah", "errors": errors}), 422
+    rows = logistics.board(store, **filters)
+    now, cutoff = _reference_now(), logistics.late_cutoff(store)
+    return jsonify(
+        {
+            "lines": [{**logistics.line_dict(r), "state": logistics.line_state(r, now, cutoff)} for r in rows],
+            "readiness": round(logistics.readiness(rows), 6),
+            "cutoff": cutoff.isoformat() if cutoff else None,
+        }
+    )
+
+
 @bp.route("/logistics/<kecamatan>/<item>", methods=["PUT"])
 @roles_required("admin", "operator")
 def put_logistics(kecamatan: str, item: str) -> Any:
-    """Record what a kecamatan received of an item."""
+    """Record what a kecamatan received of an item: {"received": n, "status": …} (422 naming each bad field)."""
     body, error = _json_body()
     if error:
         return error
     if not isinstance(body, dict):
-        return jsonify({"errors": {"body": "harus objek JSON"}}), 422
+        return jsonify({"error": "data tidak sah", "errors": {"body": "harus objek JSON"}}), 422
     try:
         row = logistics.update(
             _desk().store, kecamatan, item, body.get("received"), body.get("status"), current_user.actor.name
@@ -182,12 +244,4 @@ def put_logistics(kecamatan: str, item: str) -> Any:
     except logistics.LogisticsError as exc:
         return jsonify({"error": "data tidak sah", "errors": exc.errors}), 422
     _desk().changed("logistics", row)
-    return jsonify(
-        {
-            "kecamatan": row.kecamatan_code,
-            "item": row.item,
-            "needed": row.needed,
-            "received": row.received,
-            "status": row.status,
-        }
-    )
+    return jsonify(logistics.line_dict(row))

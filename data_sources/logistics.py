@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, time
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dashboard.catalog import BALLOT_PREFIX, ITEMS_PER_TPS, LOGISTICS_STATUSES
-from dashboard.fmt import now_utc
+from dashboard.fmt import WIB, fmt_int, now_utc
 from dashboard.rules import ballots_printed
 from data_sources.models import Contest, Logistics, Region, Tps
 from data_sources.store import Store, audit
+
+LATE_HOUR = 10  # WIB on the election day: supplies not received by then are late
+SHORT_STATUSES = ("kurang", "rusak")
+COMPLETE, SHORT, LATE, WAITING = "lengkap", "kurang", "terlambat", "menunggu"
+LINE_STATES = {COMPLETE: "Lengkap", SHORT: "Kurang / rusak", LATE: "Terlambat", WAITING: "Menunggu"}
 
 
 class LogisticsError(ValueError):
@@ -75,24 +82,55 @@ def initialise(session: Session, actor: str) -> int:
     return rows
 
 
-def update(store: Store, kecamatan: str, item: str, received: int, status: str, actor: str) -> LogisticsRow:
-    """Record what a kecamatan received of an item; rejects unknown items and impossible numbers."""
-    errors: dict[str, str] = {}
-    if status not in LOGISTICS_STATUSES:
-        errors["status"] = f"harus salah satu dari {', '.join(LOGISTICS_STATUSES)}"
+def _check_amount(received: Any, status: str | None, needed: int | None, errors: dict[str, str]) -> None:
+    """Received must be a whole number ≥ 0, at most twice the need, and agree with the status."""
+    if received is None:
+        errors["received"] = "wajib diisi (jumlah yang sudah diterima, 0 bila belum ada)"
+        return
     if isinstance(received, bool) or not isinstance(received, int):
         errors["received"] = "harus bilangan bulat"
-    elif received < 0:
+        return
+    if received < 0:
         errors["received"] = "tidak boleh negatif"
+        return
+    if needed is None:
+        return
+    if received > 2 * needed:
+        errors["received"] = f"{fmt_int(received)} lebih dari dua kali kebutuhan ({fmt_int(needed)})"
+    elif status == "belum-dikirim" and received > 0:
+        errors["received"] = "status belum dikirim: jumlah diterima harus 0"
+    elif status == "diterima" and received < needed:
+        errors["received"] = (
+            f"status diterima berarti lengkap, tetapi baru {fmt_int(received)} dari {fmt_int(needed)}; "
+            "pakai status kurang"
+        )
+    elif status == "kurang" and received >= needed:
+        errors["received"] = f"status kurang, tetapi {fmt_int(received)} sudah memenuhi kebutuhan {fmt_int(needed)}"
+
+
+def update(store: Store, kecamatan: Any, item: Any, received: Any, status: Any, actor: str) -> LogisticsRow:
+    """Record what a kecamatan received of an item; rejects unknown places or items and impossible numbers.
+
+    Raises LogisticsError naming each bad field: status unknown; received missing, not a whole number,
+    negative, more than twice the need, or at odds with the status (belum dikirim with goods, diterima short
+    of the need, kurang at or above it).
+    """
+    errors: dict[str, str] = {}
+    if status in (None, ""):
+        errors["status"] = f"wajib diisi: salah satu dari {', '.join(LOGISTICS_STATUSES)}"
+    elif status not in LOGISTICS_STATUSES:
+        errors["status"] = f"harus salah satu dari {', '.join(LOGISTICS_STATUSES)}"
     with store.session() as s:
-        row = s.get(Logistics, (kecamatan, item))
+        row = None
+        if isinstance(kecamatan, str) and isinstance(item, str):
+            row = s.get(Logistics, (kecamatan, item), with_for_update=True)
         if row is None:
-            if s.get(Region, kecamatan) is None:
+            region = s.get(Region, kecamatan) if isinstance(kecamatan, str) else None
+            if region is None or region.level != 3:
                 errors["kecamatan"] = f"kecamatan {kecamatan!r} tidak dikenal"
             else:
                 errors["item"] = f"barang {item!r} tidak dikenal untuk kecamatan ini"
-        elif "received" not in errors and received > 2 * row.needed:
-            errors["received"] = f"{received} lebih dari dua kali kebutuhan ({row.needed})"
+        _check_amount(received, status if "status" not in errors else None, row.needed if row else None, errors)
         if errors:
             raise LogisticsError(errors)
         before = {"received": row.received, "status": row.status}
@@ -113,18 +151,64 @@ def update(store: Store, kecamatan: str, item: str, received: int, status: str, 
         return LogisticsRow(kecamatan, name, item, row.needed, row.received, row.status, row.updated_at, actor)
 
 
-def board(store: Store) -> list[LogisticsRow]:
-    """Every kecamatan × item line, by kecamatan then item."""
+def board(
+    store: Store,
+    kecamatan: Iterable[str] | None = None,
+    item: Iterable[str] | None = None,
+    status: Iterable[str] | None = None,
+) -> list[LogisticsRow]:
+    """Every kecamatan × item line (or those of the given kecamatan, items, statuses), by kecamatan then item."""
+    query = (
+        select(Logistics, Region.name)
+        .join(Region, Region.code == Logistics.kecamatan_code)
+        .order_by(Logistics.kecamatan_code, Logistics.item)
+    )
+    for values, column in ((kecamatan, Logistics.kecamatan_code), (item, Logistics.item), (status, Logistics.status)):
+        if values:
+            query = query.where(column.in_(list(values)))
     with store.reader() as s:
-        rows = s.execute(
-            select(Logistics, Region.name)
-            .join(Region, Region.code == Logistics.kecamatan_code)
-            .order_by(Logistics.kecamatan_code, Logistics.item)
-        ).all()
+        rows = s.execute(query).all()
         return [
             LogisticsRow(r.kecamatan_code, name, r.item, r.needed, r.received, r.status, r.updated_at, r.updated_by)
             for r, name in rows
         ]
+
+
+def line_dict(row: LogisticsRow) -> dict[str, Any]:
+    """A board line as plain data (the shape pushed in `logistics` messages)."""
+    data = asdict(row)
+    data["updated_at"] = row.updated_at.isoformat()
+    return data
+
+
+def parse_filters(
+    args: Mapping[str, Any], known: Mapping[str, set[str]]
+) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """Board filters from query parameters (kecamatan, item, status: a value or a comma list) and a message per bad
+    one; `known` holds the valid kecamatan codes and items."""
+    filters: dict[str, list[str]] = {}
+    errors: dict[str, str] = {}
+    choices = {
+        "kecamatan": known.get("kecamatan", set()),
+        "item": known.get("item", set()),
+        "status": LOGISTICS_STATUSES,
+    }
+    for name, valid in choices.items():
+        raw = args.get(name)
+        values = [v.strip() for v in str(raw).split(",") if v.strip()] if raw not in (None, "") else []
+        bad = [v for v in values if v not in valid]
+        if bad:
+            errors[name] = f"{', '.join(bad)} tidak dikenal"
+        elif values:
+            filters[name] = values
+    return filters, errors
+
+
+def known_values(store: Store) -> dict[str, set[str]]:
+    """The kecamatan codes and items the board has lines for."""
+    with store.reader() as s:
+        rows = s.execute(select(Logistics.kecamatan_code, Logistics.item)).all()
+    return {"kecamatan": {k for k, _ in rows}, "item": {i for _, i in rows}}
 
 
 def readiness(rows: list[LogisticsRow]) -> float:
@@ -134,3 +218,43 @@ def readiness(rows: list[LogisticsRow]) -> float:
         return 0.0
     got = sum(min(r.received, r.needed) for r in rows if r.status != "rusak")
     return got / need
+
+
+def readiness_by_kecamatan(rows: Iterable[LogisticsRow]) -> dict[str, float]:
+    """Readiness (0..1) of each kecamatan's lines, by kecamatan code."""
+    lines: dict[str, list[LogisticsRow]] = {}
+    for r in rows:
+        lines.setdefault(r.kecamatan_code, []).append(r)
+    return {code: readiness(group) for code, group in lines.items()}
+
+
+def late_cutoff(store: Store) -> datetime | None:
+    """When supplies still not received count as late: LATE_HOUR WIB of the election day (None without a date)."""
+    raw = store.get_setting("election_date")
+    try:
+        day = date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+    return datetime.combine(day, time(LATE_HOUR), WIB) if day else None
+
+
+def line_state(row: LogisticsRow, now: datetime, cutoff: datetime | None) -> str:
+    """How a line stands: lengkap, kurang (short or damaged), terlambat (not arrived after the cut-off), menunggu."""
+    if row.status in SHORT_STATUSES or (row.status == "diterima" and row.received < row.needed):
+        return SHORT
+    if row.status == "diterima":
+        return COMPLETE
+    if cutoff is not None and now >= cutoff:
+        return LATE
+    return WAITING
+
+
+def board_summary(rows: list[LogisticsRow], now: datetime, cutoff: datetime | None) -> dict[str, Any]:
+    """Counts of complete, short, late and waiting lines, the readiness and the time of the last update."""
+    states = [line_state(r, now, cutoff) for r in rows]
+    return {
+        "lines": len(rows),
+        **{state: states.count(state) for state in (COMPLETE, SHORT, LATE, WAITING)},
+        "readiness": readiness(rows),
+        "updated_at": max((r.updated_at for r in rows), default=None),
+    }

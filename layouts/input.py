@@ -1,11 +1,35 @@
-"""Input: an operator keys in a C1 result for one TPS."""
+"""Input: what operators key in — a C1 result for one TPS, a new incident, an incident's status change, and a
+logistics delivery.
+
+Each form is its own section (function) with its own ids: `c1-…` (C1), `kj-new-…` (new incident), `kj-st-…`
+(status change; `/input?incident=<id>` preselects one), `lg-in-…` (logistics). Forms are hidden from anyone but
+operators and admins, and their callbacks (callbacks/input.py) refuse them too.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from dash import dcc, html
 
-from data_sources import summary
+from dashboard import incident_maps as im
+from dashboard.catalog import (
+    CATEGORIES,
+    INCIDENT_STATUSES,
+    LOGISTICS_STATUSES,
+    OPEN_STATUSES,
+    SEVERITIES,
+    STAGES,
+    item_label,
+)
+from dashboard.fmt import fmt_int, fmt_wib
+from data_sources import incidents, logistics, summary
 from layouts.common import card, denied, desk, has_role
+
+DEFAULT_STAGE = "pemungutan-suara"
+STATUS_CHOICES = 300  # open incidents offered in the status form
+
+# ---------------------------------------------------------------- C1 result
 
 
 def vote_fields(contest: summary.ContestInfo | None) -> list:
@@ -24,12 +48,10 @@ def vote_fields(contest: summary.ContestInfo | None) -> list:
     ]
 
 
-def layout(**_params: str) -> html.Div:
-    """The C1 entry form (operators and admins only)."""
-    allowed = has_role("admin", "operator")
-    contests = summary.contests(desk().store) if allowed else []
+def c1_form(contests: list[summary.ContestInfo], allowed: bool) -> html.Div:
+    """The C1 entry form."""
     first = contests[0] if contests else None
-    form = html.Div(
+    return html.Div(
         [
             html.Div(
                 [
@@ -71,7 +93,310 @@ def layout(**_params: str) -> html.Div:
         className="form",
         style=None if allowed else {"display": "none"},
     )
+
+
+# ---------------------------------------------------------------- shared form pieces
+
+
+def _field(label: str, control: Any, for_id: str, hint: str | None = None) -> html.Div:
+    parts: list[Any] = [html.Label(label, htmlFor=for_id), control]
+    if hint:
+        parts.append(html.Small(hint, className="muted"))
+    return html.Div(parts, className="field")
+
+
+def _options(choices: dict[str, str]) -> list[dict[str, str]]:
+    return [{"label": text, "value": code} for code, text in choices.items()]
+
+
+# ---------------------------------------------------------------- new incident
+
+
+def desa_options(store: Any, kecamatan: str | None) -> list[dict[str, str]]:
+    """The desa of a kecamatan as dropdown options."""
+    if not kecamatan:
+        return []
+    prefix = kecamatan + "."
+    return [
+        {"label": name, "value": code}
+        for code, name in summary.region_names(store, level=4).items()
+        if code.startswith(prefix)
+    ]
+
+
+def incident_form(kecamatan: dict[str, str], allowed: bool) -> html.Div:
+    """The form of a new incident report (status baru)."""
     return html.Div(
-        [html.H1("Input C1"), None if allowed else denied(), card("Hasil TPS (formulir C1)", form)],
+        [
+            html.Div(
+                [
+                    _field(
+                        "Kecamatan",
+                        dcc.Dropdown(id="kj-new-kecamatan", options=_options(kecamatan), placeholder="Pilih kecamatan"),
+                        "kj-new-kecamatan",
+                    ),
+                    _field(
+                        "Desa/kelurahan (boleh kosong)",
+                        dcc.Dropdown(id="kj-new-desa", options=[], placeholder="Pilih kecamatan dulu"),
+                        "kj-new-desa",
+                    ),
+                    _field(
+                        "Kode TPS (boleh kosong)",
+                        dcc.Input(id="kj-new-tps", type="text", placeholder="16.07.10.2001.003"),
+                        "kj-new-tps",
+                    ),
+                ],
+                className="kj-fields",
+            ),
+            html.Div(
+                [
+                    _field(
+                        "Tahapan",
+                        dcc.Dropdown(id="kj-new-stage", options=_options(STAGES), value=DEFAULT_STAGE, clearable=False),
+                        "kj-new-stage",
+                    ),
+                    _field(
+                        "Kategori",
+                        dcc.Dropdown(id="kj-new-category", options=_options(CATEGORIES), placeholder="Pilih kategori"),
+                        "kj-new-category",
+                    ),
+                    _field(
+                        "Tingkat",
+                        dcc.Dropdown(id="kj-new-severity", options=_options(SEVERITIES), placeholder="Pilih tingkat"),
+                        "kj-new-severity",
+                    ),
+                ],
+                className="kj-fields",
+            ),
+            html.Div(
+                [
+                    _field(
+                        "Waktu kejadian (WIB)",
+                        dcc.Input(id="kj-new-occurred", type="datetime-local"),
+                        "kj-new-occurred",
+                        "Kosong: sekarang.",
+                    ),
+                    _field(
+                        "Lintang (latitude, boleh kosong)",
+                        dcc.Input(id="kj-new-lat", type="number", step="any", placeholder="-2,90"),
+                        "kj-new-lat",
+                    ),
+                    _field(
+                        "Bujur (longitude, boleh kosong)",
+                        dcc.Input(id="kj-new-lon", type="number", step="any", placeholder="104,65"),
+                        "kj-new-lon",
+                    ),
+                ],
+                className="kj-fields",
+            ),
+            _field(
+                "Uraian",
+                dcc.Textarea(id="kj-new-description", maxLength=incidents.MAX_DESCRIPTION, className="kj-textarea"),
+                "kj-new-description",
+                f"Wajib, paling banyak {fmt_int(incidents.MAX_DESCRIPTION)} karakter.",
+            ),
+            html.Button("Simpan kejadian", id="kj-new-submit", n_clicks=0, className="button"),
+            html.Div(id="kj-new-outcome", className="outcome", role="status"),
+        ],
+        className="form kj-form",
+        style=None if allowed else {"display": "none"},
+    )
+
+
+# ---------------------------------------------------------------- status change
+
+
+def incident_choice_label(i: dict[str, Any]) -> str:
+    """An incident in the status form's list: number, time, place, category, severity, status, start of the text."""
+    return (
+        f"#{i['id']} · {im.when_text(i['occurred_at'])} · {im.place_text(i)} · "
+        f"{CATEGORIES.get(i['category'], i['category'])} · {SEVERITIES.get(i['severity'], i['severity'])} · "
+        f"{INCIDENT_STATUSES.get(i['status'], i['status'])} — {im.shorten(i['description'], 60)}"
+    )
+
+
+def incident_choices(store: Any, keep: int | None = None) -> list[dict[str, Any]]:
+    """Open incidents (newest first) as dropdown options, plus the one `keep` when it is closed."""
+    rows = incidents.list_incidents(store, limit=STATUS_CHOICES, status=list(OPEN_STATUSES))
+    if keep is not None and all(r["id"] != keep for r in rows):
+        extra = incidents.get_incident(store, keep)
+        if extra is not None:
+            rows.insert(0, extra)
+    return [{"label": incident_choice_label(r), "value": r["id"]} for r in rows]
+
+
+def status_options(current: str | None) -> list[dict[str, str]]:
+    """The statuses an incident in `current` may move to."""
+    return [{"label": INCIDENT_STATUSES[s], "value": s} for s in incidents.next_statuses(current or "")]
+
+
+def incident_summary(incident: dict[str, Any] | None) -> html.Div:
+    """The chosen incident: its text and history, as text."""
+    if incident is None:
+        return html.Div("Pilih kejadian untuk melihat status dan riwayatnya.", className="muted")
+    status = incident["status"]
+    nexts = incidents.next_statuses(status)
+    return html.Div(
+        [
+            html.P(
+                [
+                    html.Strong(f"#{incident['id']} · {im.place_text(incident)} · "),
+                    html.Span(
+                        SEVERITIES.get(incident["severity"], incident["severity"]),
+                        className=f"sev sev-{incident['severity']}",
+                    ),
+                    f" · status sekarang: {INCIDENT_STATUSES.get(status, status)}",
+                ]
+            ),
+            html.Div(incident["description"], className="desc"),
+            html.Ul([html.Li(im.history_line(h)) for h in incident.get("history", [])], className="history"),
+            html.P(
+                "Status akhir: tidak dapat diubah lagi."
+                if not nexts
+                else "Boleh diubah ke: " + ", ".join(INCIDENT_STATUSES[s] for s in nexts),
+                className="muted",
+            ),
+        ],
+        className="kj-current",
+    )
+
+
+def status_form(store: Any, allowed: bool, chosen: int | None) -> html.Div:
+    """The form that moves an incident along its workflow, with a note."""
+    current = incidents.get_incident(store, chosen) if allowed and chosen is not None else None
+    return html.Div(
+        [
+            _field(
+                "Kejadian",
+                dcc.Dropdown(
+                    id="kj-st-incident",
+                    options=incident_choices(store, chosen) if allowed else [],
+                    value=current["id"] if current else None,
+                    placeholder="Pilih kejadian yang masih terbuka",
+                    optionHeight=50,
+                ),
+                "kj-st-incident",
+            ),
+            html.Div(incident_summary(current), id="kj-st-current"),
+            html.Div(
+                [
+                    _field(
+                        "Status baru",
+                        dcc.Dropdown(
+                            id="kj-st-status",
+                            options=status_options(current["status"]) if current else [],
+                            placeholder="Pilih status",
+                        ),
+                        "kj-st-status",
+                    ),
+                    _field(
+                        "Catatan",
+                        dcc.Input(id="kj-st-note", type="text", maxLength=incidents.MAX_NOTE),
+                        "kj-st-note",
+                        "Wajib bila ditolak.",
+                    ),
+                ],
+                className="kj-fields",
+            ),
+            html.Button("Ubah status", id="kj-st-submit", n_clicks=0, className="button"),
+            html.Div(id="kj-st-outcome", className="outcome", role="status"),
+        ],
+        className="form kj-form",
+        style=None if allowed else {"display": "none"},
+    )
+
+
+# ---------------------------------------------------------------- logistics
+
+
+def item_options(store: Any, kecamatan: str | None) -> list[dict[str, str]]:
+    """The items of a kecamatan's board as dropdown options."""
+    if not kecamatan:
+        return []
+    return [{"label": item_label(r.item), "value": r.item} for r in logistics.board(store, kecamatan=[kecamatan])]
+
+
+def line_summary(row: logistics.LogisticsRow | None) -> str:
+    """The chosen line as it stands."""
+    if row is None:
+        return "Pilih kecamatan dan barang."
+    return (
+        f"{row.kecamatan} · {item_label(row.item)}: kebutuhan {fmt_int(row.needed)}, diterima {fmt_int(row.received)}, "
+        f"status {LOGISTICS_STATUSES.get(row.status, row.status)} (pembaruan {fmt_wib(row.updated_at, with_date=True)} "
+        f"oleh {row.updated_by})."
+    )
+
+
+def logistics_form(kecamatan: dict[str, str], allowed: bool) -> html.Div:
+    """The form that records what a kecamatan received of an item."""
+    return html.Div(
+        [
+            html.Div(
+                [
+                    _field(
+                        "Kecamatan",
+                        dcc.Dropdown(id="lg-in-kecamatan", options=_options(kecamatan), placeholder="Pilih kecamatan"),
+                        "lg-in-kecamatan",
+                    ),
+                    _field(
+                        "Barang",
+                        dcc.Dropdown(id="lg-in-item", options=[], placeholder="Pilih kecamatan dulu"),
+                        "lg-in-item",
+                    ),
+                ],
+                className="kj-fields",
+            ),
+            html.P(line_summary(None), id="lg-in-current", className="muted"),
+            html.Div(
+                [
+                    _field(
+                        "Jumlah diterima",
+                        dcc.Input(id="lg-in-received", type="number", min=0, step=1),
+                        "lg-in-received",
+                    ),
+                    _field(
+                        "Status",
+                        dcc.Dropdown(id="lg-in-status", options=_options(LOGISTICS_STATUSES), placeholder="Pilih"),
+                        "lg-in-status",
+                    ),
+                ],
+                className="kj-fields",
+            ),
+            html.Button("Simpan logistik", id="lg-in-submit", n_clicks=0, className="button"),
+            html.Div(id="lg-in-outcome", className="outcome", role="status"),
+        ],
+        className="form lg-form",
+        style=None if allowed else {"display": "none"},
+    )
+
+
+# ---------------------------------------------------------------- the page
+
+
+def _chosen(raw: str | None) -> int | None:
+    return int(raw) if isinstance(raw, str) and raw.isdigit() else None
+
+
+def layout(incident: str | None = None, **_params: str) -> html.Div:
+    """The entry forms (operators and admins only): C1, new incident, status change, logistics."""
+    allowed = has_role("admin", "operator")
+    store = desk().store
+    contests = summary.contests(store) if allowed else []
+    kecamatan = incidents.kecamatan_codes(store) if allowed else {}
+    chosen = _chosen(incident)
+    return html.Div(
+        [
+            html.H1("Input"),
+            None if allowed else denied(),
+            card("Hasil TPS (formulir C1)", c1_form(contests, allowed), "c1-card"),
+            html.Div(
+                [
+                    card("Laporan kejadian baru", incident_form(kecamatan, allowed), "kj-new-card"),
+                    card("Ubah status kejadian", status_form(store, allowed, chosen), "kj-st-card"),
+                ],
+                className="grid-2",
+            ),
+            card("Penerimaan logistik", logistics_form(kecamatan, allowed), "lg-in-card"),
+        ],
         id="page-input",
     )

@@ -7,9 +7,12 @@ from dash import dcc, html
 from dash_socketio import DashSocketIO
 
 from dashboard import PAGES
+from dashboard.fmt import now_utc
+from dashboard.incident_maps import labels
 from layouts.common import desk, principal
 
 EVENTS = ["recap", "incident", "logistics", "heartbeat"]
+SEVERE = ("tinggi", "kritis")  # severities announced on every screen
 STAFF_PAGES = {"/input": ("admin", "operator"), "/admin": ("admin",)}
 
 
@@ -21,6 +24,19 @@ def _nav_links(role: str | None) -> list:
             continue
         links.append(dcc.Link(label, href=path, className="nav-link", id=f"nav-{label.lower()}"))
     return links
+
+
+def alert_banner() -> list:
+    """The banner announcing new incidents of severity tinggi or kritis until acknowledged on this screen.
+
+    Filled in the browser (assets/incidents.js) from pushed `incident` messages; the store tells it the moment
+    this screen started listening and the labels to write.
+    """
+    meta = {"since": now_utc().isoformat(), "severe": list(SEVERE), "labels": labels()}
+    return [
+        html.Div(id="alert-banner", className="alert-banner hidden", role="alert", **{"aria-live": "assertive"}),
+        dcc.Store(id="alert-meta", data=meta),
+    ]
 
 
 def layout() -> html.Div:
@@ -63,6 +79,7 @@ def layout() -> html.Div:
                 className="topbar",
             ),
             html.Div(id="stale-banner", className="stale-banner hidden", role="alert"),
+            *alert_banner(),
             DashSocketIO(id="sio", eventNames=EVENTS),
             dcc.Interval(id="liveness", interval=1000),  # browser-only check for silence; fetches nothing
             dcc.Store(id="last-seen", data=0),
