@@ -169,7 +169,7 @@ def _view(
         "state_limit": STATE_LIMIT,
         "can_edit": can_edit,
         "incidents": [compact(r) for r in rows],
-        "order": [r["id"] for r in rows[:LIST_LIMIT]],
+        "listed": rows[:LIST_LIMIT],
     }
 
 
@@ -202,6 +202,7 @@ def layout(**params: str) -> html.Div:
         [
             html.Thead(html.Tr([html.Th(h) for h in HEADERS])),
             html.Tbody([incident_row(r, can_edit) for r in shown], id="kj-rows"),
+            html.Tbody(id="kj-live-rows"),  # the browser draws the rows here once the page is open
         ],
         className="table incident-table kj-table",
     )

@@ -198,6 +198,7 @@ def layout(**_params: str) -> html.Div:
                 )
             ),
             html.Tbody([kecamatan_row(c, names[c], by_kec[c], items, now, cutoff) for c in names], id="lg-rows"),
+            html.Tbody(id="lg-live-rows"),  # the browser draws the rows here once the page is open
         ],
         className="table logistics-table lg-matrix",
     )
@@ -245,7 +246,12 @@ def layout(**_params: str) -> html.Div:
                         [
                             card(
                                 "Per barang, seluruh kabupaten",
-                                html.Div(item_rows(rows, items, labels), id="lg-items", className="lg-items"),
+                                html.Div(
+                                    [
+                                        html.Div(item_rows(rows, items, labels), id="lg-items", className="lg-items"),
+                                        html.Div(id="lg-items-live", className="lg-items"),
+                                    ]
+                                ),
                                 "lg-items-card",
                             ),
                             card(
@@ -270,6 +276,7 @@ def layout(**_params: str) -> html.Div:
                                                     )
                                                 ),
                                                 html.Tbody(attention, id="lg-attn-rows"),
+                                                html.Tbody(id="lg-attn-live"),
                                             ],
                                             className="table lg-attention",
                                         ),

@@ -52,7 +52,14 @@
         return text.length <= limit ? text : text.slice(0, limit - 1).trimEnd() + "…";
     }
 
-    // ------------------------------------------------------------ Dash components as data (text is never HTML)
+    // ------------------------------------------------------------ what pages show, as Dash components or DOM
+    //
+    // Small, rarely changed parts (the banner, Ringkasan's lists) are set as Dash components. Long lists that
+    // change with every message (Kejadian's list, Logistik's board) are drawn as plain DOM in containers Dash
+    // renders empty: in Dash 4.4.1 setting component children costs time in proportion to the whole page's
+    // layout (a few hundred ms to seconds for a few hundred rows), while DOM updates cost next to nothing. The
+    // server renders the first rows as components (the first paint); the page's callback then empties those
+    // and takes over. Text always goes in as text (textContent / string children), never as HTML.
 
     function h(type, props, children) {
         const p = Object.assign({}, props || {});
@@ -60,9 +67,50 @@
         return {type: type, namespace: "dash_html_components", props: p};
     }
 
-    function link(href, text, className) {
-        return {type: "Link", namespace: "dash_core_components", props: {href: href, children: text, className: className}};
+    function node(tag, attrs, children) {
+        return {tag: tag, attrs: attrs || {}, children: children};
     }
+
+    const DASH_TYPES = {div: "Div", span: "Span", tr: "Tr", td: "Td", ul: "Ul", li: "Li"};
+
+    function toDash(n) {
+        if (n === null || n === undefined || typeof n !== "object") { return n; }
+        if (Array.isArray(n)) { return n.map(toDash); }
+        const props = {};
+        Object.keys(n.attrs).forEach(function (k) { props[k === "class" ? "className" : k] = n.attrs[k]; });
+        if (n.children !== undefined) { props.children = toDash(n.children); }
+        if (n.tag === "a") {
+            return {type: "Link", namespace: "dash_core_components", props: props};
+        }
+        return {type: DASH_TYPES[n.tag], namespace: "dash_html_components", props: props};
+    }
+
+    function toDom(n) {
+        if (n === null || n === undefined) { return document.createTextNode(""); }
+        if (typeof n !== "object") { return document.createTextNode(String(n)); }
+        const e = document.createElement(n.tag);
+        Object.keys(n.attrs).forEach(function (k) {
+            const v = n.attrs[k];
+            if (k === "class") { e.className = v; } else if (k === "style") { Object.assign(e.style, v); } else { e.setAttribute(k, v); }
+        });
+        if (n.tag === "a") { e.setAttribute("data-spa", "1"); }
+        [].concat(n.children === undefined ? [] : n.children).forEach(function (c) { e.appendChild(toDom(c)); });
+        return e;
+    }
+
+    function fill(container, nodes) {
+        container.replaceChildren.apply(container, nodes.map(toDom));
+    }
+
+    // links drawn as DOM open their page the way dcc.Link does: inside the app, without a reload
+    document.addEventListener("click", function (event) {
+        const a = event.target && event.target.closest ? event.target.closest("a[data-spa]") : null;
+        if (!a || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) { return; }
+        event.preventDefault();
+        window.history.pushState({}, "", a.getAttribute("href"));
+        window.dispatchEvent(new CustomEvent("_dashprivate_pushstate"));
+        window.scrollTo(0, 0);
+    });
 
     // ------------------------------------------------------------ the reference clock (incident_maps.clock_view)
 
@@ -394,7 +442,7 @@
 
     // ------------------------------------------------------------ Kejadian (layouts/kejadian.py)
 
-    let kj = null;  // {key, byId, order}
+    let kj = null;  // {key, view, byId: id → compact incident (all matching), order: ids listed, fresh}
 
     function compact(i) {
         return {
@@ -413,20 +461,22 @@
     }
 
     function kejadianRow(i, view) {
+        // layouts/kejadian.incident_row
         const labels = view.labels;
-        const history = (i.history || []).map(function (step) { return h("Li", {}, historyLine(step, labels)); });
-        const last = [h("Div", {className: "desc"}, i.description), h("Ul", {className: "history"}, history)];
-        if (view.can_edit && isOpen(i, view)) {
-            last.push(link("/input?incident=" + i.id, "Ubah status", "kj-edit"));
-        }
-        return h("Tr", {id: "kj-row-" + i.id, className: "kj-row kj-" + i.severity + (isOpen(i, view) ? "" : " kj-closed")}, [
-            h("Td", {}, [h("Div", {className: "kj-id"}, "#" + i.id), h("Div", {className: "kj-when"}, fmtWib(i.occurred_at, true))]),
-            h("Td", {}, placeText(i)),
-            h("Td", {}, label(labels, "categories", i.category)),
-            h("Td", {}, h("Span", {className: "sev sev-" + i.severity}, label(labels, "severities", i.severity))),
-            h("Td", {}, h("Span", {className: "kj-status kj-status-" + i.status}, label(labels, "statuses", i.status))),
-            h("Td", {}, label(labels, "stages", i.stage)),
-            h("Td", {}, last),
+        const open = isOpen(i, view);
+        const last = [
+            node("div", {class: "desc"}, i.description),
+            node("ul", {class: "history"}, (i.history || []).map(function (step) { return node("li", {}, historyLine(step, labels)); })),
+        ];
+        if (view.can_edit && open) { last.push(node("a", {href: "/input?incident=" + i.id, class: "kj-edit"}, "Ubah status")); }
+        return node("tr", {id: "kj-row-" + i.id, class: "kj-row kj-" + i.severity + (open ? "" : " kj-closed")}, [
+            node("td", {}, [node("div", {class: "kj-id"}, "#" + i.id), node("div", {class: "kj-when"}, fmtWib(i.occurred_at, true))]),
+            node("td", {}, placeText(i)),
+            node("td", {}, label(labels, "categories", i.category)),
+            node("td", {}, node("span", {class: "sev sev-" + i.severity}, label(labels, "severities", i.severity))),
+            node("td", {}, node("span", {class: "kj-status kj-status-" + i.status}, label(labels, "statuses", i.status))),
+            node("td", {}, label(labels, "stages", i.stage)),
+            node("td", {}, last),
         ]);
     }
 
@@ -434,7 +484,7 @@
         if (!kj || kj.key !== view.rendered_at) {
             const byId = new Map();
             view.incidents.forEach(function (i) { byId.set(i.id, i); });
-            kj = {key: view.rendered_at, byId: byId, order: view.order.slice(), fresh: true};
+            kj = {key: view.rendered_at, byId: byId, order: view.listed.map(function (i) { return i.id; }), fresh: true};
         }
         kj.view = view;
         return kj;
@@ -488,30 +538,29 @@
         return [map.build(), timeline.build(), fmtInt(records.length), records.length ? "muted hidden" : "muted"];
     }
 
-    function kejadianItems(st, view, items, rows, full) {
-        // fold incidents into the state; `rows` (a Patch of the list) records the row changes when given
+    function kejadianItems(st, view, items, body) {
+        // fold incidents into the state and the list's rows (`body`, the DOM tbody, in step with st.order)
         items.forEach(function (item) {
             if (!item || item.id === undefined) { return; }
-            if (full) { full.set(item.id, item); }
             const had = st.byId.has(item.id);
             const ok = matches(item, view.filters);
             if (ok) { st.byId.set(item.id, compact(item)); } else { st.byId.delete(item.id); }
             const at = st.order.indexOf(item.id);
             if (at >= 0) {
                 if (ok) {
-                    if (rows) { rows.assign([at], kejadianRow(item, view)); }
+                    body.replaceChild(toDom(kejadianRow(item, view)), body.children[at]);
                 } else {
-                    if (rows) { rows.delete([at]); }
+                    body.removeChild(body.children[at]);
                     st.order.splice(at, 1);
                 }
             } else if (ok && !had) {
                 let k = 0;
                 while (k < st.order.length && !newer(item, st.byId.get(st.order[k]) || item)) { k += 1; }
                 if (k < view.list_limit) {
-                    if (rows) { rows.insert([], k, kejadianRow(item, view)); }
+                    body.insertBefore(toDom(kejadianRow(item, view)), body.children[k] || null);
                     st.order.splice(k, 0, item.id);
                     if (st.order.length > view.list_limit) {
-                        if (rows) { rows.delete([st.order.length - 1]); }
+                        body.removeChild(body.children[st.order.length - 1]);
                         st.order.pop();
                     }
                 }
@@ -519,29 +568,13 @@
         });
     }
 
-    function kejadianApply(st, view, entries) {
-        let last = -1;
-        entries.forEach(function (e, k) { if (e.reset) { last = k; } });
-        if (last < 0) {
-            const items = [].concat.apply([], entries.map(function (e) { return e.items || []; }));
-            if (!items.length) { return nus(5); }
-            const rows = new window.dash_clientside.Patch();
-            kejadianItems(st, view, items, rows, null);
-            const figures = kejadianFigures(st, view);
-            const skip = window.__kjSkip || {};
-            return [skip.map ? nu() : figures[0], skip.timeline ? nu() : figures[1], skip.rows ? nu() : rows.build(), figures[2], figures[3]];
-        }
-        // everything again (after a long gap): the list is rebuilt from what was fetched and what came after it
-        const list = entries[last].reset;
-        const full = new Map();
+    function kejadianReset(st, view, list, body) {
+        // everything again (after a long gap)
         st.byId = new Map();
-        list.forEach(function (i) { st.byId.set(i.id, compact(i)); full.set(i.id, i); });
-        st.order = list.slice(0, view.list_limit).map(function (i) { return i.id; });
-        entries.slice(last + 1).forEach(function (e) { kejadianItems(st, view, e.items || [], null, full); });
-        const figures = kejadianFigures(st, view);
-        const rows = st.order.filter(function (id) { return full.has(id); })
-            .map(function (id) { return kejadianRow(full.get(id), view); });
-        return [figures[0], figures[1], rows, figures[2], figures[3]];
+        list.forEach(function (i) { st.byId.set(i.id, compact(i)); });
+        const shown = list.slice(0, view.list_limit);
+        st.order = shown.map(function (i) { return i.id; });
+        fill(body, shown.map(function (i) { return kejadianRow(i, view); }));
     }
 
     function kejadianQuery(view) {
@@ -564,6 +597,13 @@
         });
         const s = q.toString();
         return s ? path + "?" + s : path;
+    }
+
+    function retry(name) {
+        // the page's containers are not drawn yet: wake its callback again in a moment
+        window.setTimeout(function () {
+            if (onScreen(name)) { window.dash_clientside.set_props(stores[name][1], {data: ++counter}); }
+        }, 50);
     }
 
     // ------------------------------------------------------------ Logistik (layouts/logistik.py)
@@ -610,7 +650,7 @@
 
     function takeLines(st, view, name) {
         // fold the queued lines (and, at first render, those that changed meanwhile) into the state; the
-        // kecamatan changed, all of them (null set) when the cut-off has just passed, null when nothing did
+        // kecamatan changed, all of them when the cut-off has just passed, null when nothing did
         const entries = take(name);
         if (st.fresh) {
             st.fresh = false;
@@ -654,20 +694,22 @@
         };
     }
 
+    function bar(fraction) {
+        return node("div", {class: "lg-bar"}, node("div", {class: "lg-fill", style: {width: (fraction * 100).toFixed(2) + "%"}}));
+    }
+
     function readyCell(fraction) {
-        return h("Td", {className: "lg-ready"}, [
-            h("Div", {className: "lg-pct"}, fmtPct(fraction)),
-            h("Div", {className: "lg-bar"}, h("Div", {className: "lg-fill", style: {width: (fraction * 100).toFixed(2) + "%"}})),
-        ]);
+        return node("td", {class: "lg-ready"}, [node("div", {class: "lg-pct"}, fmtPct(fraction)), bar(fraction)]);
     }
 
     function lineCell(l, state, view) {
-        if (!l) { return h("Td", {className: "lg-cell lg-none"}, "—"); }
+        // layouts/logistik.line_cell
+        if (!l) { return node("td", {class: "lg-cell lg-none"}, "—"); }
         const title = "Pembaruan " + fmtWib(l.updated_at, true) + " oleh " + l.updated_by;
-        return h("Td", {className: "lg-cell lg-" + state, title: title}, [
-            h("Div", {className: "lg-num"}, fmtInt(l.received) + " / " + fmtInt(l.needed)),
-            h("Div", {className: "lg-st"}, view.status_labels[l.status] || l.status),
-            h("Div", {className: "lg-time"}, fmtWib(l.updated_at)),
+        return node("td", {class: "lg-cell lg-" + state, title: title}, [
+            node("div", {class: "lg-num"}, fmtInt(l.received) + " / " + fmtInt(l.needed)),
+            node("div", {class: "lg-st"}, view.status_labels[l.status] || l.status),
+            node("div", {class: "lg-time"}, fmtWib(l.updated_at)),
         ]);
     }
 
@@ -678,17 +720,19 @@
     }
 
     function logistikRow(st, view, code, now) {
+        // layouts/logistik.kecamatan_row
         const lines = {};
         kecamatanLines(st, code).forEach(function (l) { lines[l.item] = l; });
         const cells = view.items.map(function (item) {
             const l = lines[item];
             return lineCell(l, l ? lineState(l, now, st.cutoff) : null, view);
         });
-        return h("Tr", {id: "lg-row-" + code, className: "lg-row"},
-            [h("Td", {className: "lg-name"}, view.names[code] || code), readyCell(readiness(Object.values(lines)))].concat(cells));
+        return node("tr", {id: "lg-row-" + code, class: "lg-row"},
+            [node("td", {class: "lg-name"}, view.names[code] || code), readyCell(readiness(Object.values(lines)))].concat(cells));
     }
 
     function itemRows(st, view) {
+        // layouts/logistik.item_rows
         const all = Array.from(st.lines.values());
         return view.items.map(function (item) {
             const group = all.filter(function (l) { return l.item === item; });
@@ -698,16 +742,17 @@
                 if (l.status !== "rusak") { received += Math.min(l.received, l.needed); }
             });
             const fraction = readiness(group);
-            return h("Div", {className: "lg-item-row"}, [
-                h("Span", {className: "lg-item-name"}, view.item_labels[item] || item),
-                h("Div", {className: "lg-bar"}, h("Div", {className: "lg-fill", style: {width: (fraction * 100).toFixed(2) + "%"}})),
-                h("Span", {className: "lg-item-num"}, fmtInt(received) + " / " + fmtInt(needed)),
-                h("Span", {className: "lg-item-pct"}, fmtPct(fraction)),
+            return node("div", {class: "lg-item-row"}, [
+                node("span", {class: "lg-item-name"}, view.item_labels[item] || item),
+                bar(fraction),
+                node("span", {class: "lg-item-num"}, fmtInt(received) + " / " + fmtInt(needed)),
+                node("span", {class: "lg-item-pct"}, fmtPct(fraction)),
             ]);
         });
     }
 
     function attentionRows(st, view, now) {
+        // layouts/logistik.attention_rows
         const flagged = [];
         st.lines.forEach(function (l) {
             const s = lineState(l, now, st.cutoff);
@@ -721,17 +766,17 @@
         });
         const rows = flagged.slice(0, view.attention_limit).map(function (x) {
             const s = x[0], l = x[1];
-            return h("Tr", {className: "lg-attn lg-" + s}, [
-                h("Td", {}, view.names[l.kecamatan_code] || l.kecamatan_code),
-                h("Td", {}, view.item_labels[l.item] || l.item),
-                h("Td", {className: "num"}, fmtInt(l.received) + " / " + fmtInt(l.needed)),
-                h("Td", {}, h("Span", {className: "lg-flag lg-flag-" + s}, view.state_labels[s] || s)),
-                h("Td", {}, view.status_labels[l.status] || l.status),
-                h("Td", {}, fmtWib(l.updated_at)),
+            return node("tr", {class: "lg-attn lg-" + s}, [
+                node("td", {}, view.names[l.kecamatan_code] || l.kecamatan_code),
+                node("td", {}, view.item_labels[l.item] || l.item),
+                node("td", {class: "num"}, fmtInt(l.received) + " / " + fmtInt(l.needed)),
+                node("td", {}, node("span", {class: "lg-flag lg-flag-" + s}, view.state_labels[s] || s)),
+                node("td", {}, view.status_labels[l.status] || l.status),
+                node("td", {}, fmtWib(l.updated_at)),
             ]);
         });
         if (flagged.length > view.attention_limit) {
-            rows.push(h("Tr", {}, h("Td", {colSpan: 6}, "dan " + fmtInt(flagged.length - view.attention_limit) + " baris lainnya")));
+            rows.push(node("tr", {}, node("td", {colspan: 6}, "dan " + fmtInt(flagged.length - view.attention_limit) + " baris lainnya")));
         }
         return rows;
     }
@@ -741,26 +786,31 @@
     }
 
     const lg = {st: null};
+    const LG_LIVE = ["lg-live-rows", "lg-items-live", "lg-attn-live"];
 
-    function logistikOutputs(st, view, changed) {
+    function logistikDraw(st, view, changed) {
+        // the board's rows (all, or those of `changed` kecamatan), the items, the list, texts and the map
         const now = clockNow(view);
-        const rows = new window.dash_clientside.Patch();
+        const body = document.getElementById("lg-live-rows");
         view.kecamatan.forEach(function (code, i) {
-            if (changed === null || changed.has(code)) { rows.assign([i], logistikRow(st, view, code, now)); }
+            if (changed === null || changed.has(code) || !body.children[i]) {
+                const row = toDom(logistikRow(st, view, code, now));
+                if (body.children[i]) { body.replaceChild(row, body.children[i]); } else { body.appendChild(row); }
+            }
         });
+        fill(document.getElementById("lg-items-live"), itemRows(st, view));
+        const attention = attentionRows(st, view, now);
+        fill(document.getElementById("lg-attn-live"), attention);
+        const texts = summaryTexts(lineSummary(st, now));
+        [["lg-done", texts.done], ["lg-late", texts.late], ["lg-short", texts.short], ["lg-waiting", texts.waiting]]
+            .forEach(function (pair) { window.dash_clientside.set_props(pair[0], {children: pair[1]}); });
         const fractions = {};
         view.regions.forEach(function (code) { fractions[code] = readiness(kecamatanLines(st, code)); });
         const values = view.regions.map(function (c) { return Math.round(fractions[c] * 10000) / 100; });
         const map = new window.dash_clientside.Patch();
         map.assign(view.polygons ? ["data", 0, "z"] : ["data", 0, "marker", "color"], values)
             .assign(["data", 0, "text"], view.regions.map(function (c) { return readinessHover(view.names[c] || c, fractions[c]); }));
-        const texts = summaryTexts(lineSummary(st, now));
-        [["lg-done", texts.done], ["lg-late", texts.late], ["lg-short", texts.short], ["lg-waiting", texts.waiting]]
-            .forEach(function (pair) {
-                if (document.getElementById(pair[0])) { window.dash_clientside.set_props(pair[0], {children: pair[1]}); }
-            });
-        const attention = attentionRows(st, view, now);
-        return [map.build(), rows.build(), itemRows(st, view), attention, attention.length ? "muted hidden" : "muted"];
+        return [map.build(), attention.length ? "muted hidden" : "muted"];
     }
 
     // ------------------------------------------------------------ Ringkasan (layouts/ringkasan.py)
@@ -768,12 +818,19 @@
     const rs = {st: null, latest: null};
 
     function latestItem(i, labels) {
-        return h("Li", {className: "rs-latest-item kj-" + i.severity}, [
-            h("Span", {className: "rs-sev sev sev-" + i.severity}, label(labels, "severities", i.severity)),
-            h("Span", {className: "rs-when"}, fmtWib(i.occurred_at, true)),
-            h("Span", {className: "rs-place"}, placeText(i)),
-            h("Span", {className: "rs-desc"}, i.description),
+        // layouts/ringkasan.latest_item
+        return node("li", {class: "rs-latest-item kj-" + i.severity}, [
+            node("span", {class: "rs-sev sev sev-" + i.severity}, label(labels, "severities", i.severity)),
+            node("span", {class: "rs-when"}, fmtWib(i.occurred_at, true)),
+            node("span", {class: "rs-place"}, placeText(i)),
+            node("span", {class: "rs-desc"}, i.description),
         ]);
+    }
+
+    function ringkasanLogistics(st, view) {
+        const s = lineSummary(st, clockNow(view));
+        const t = summaryTexts(s);
+        return [{width: (s.readiness * 100).toFixed(2) + "%"}, t.done, t.late, t.short, t.waiting, toDash(itemRows(st, view))];
     }
 
     // ------------------------------------------------------------ clientside callbacks
@@ -782,16 +839,28 @@
         alerts: {restore: alerts.restore},
 
         kejadian: {
-            // also at first render: incidents that changed while the page was on its way
+            // also at first render: take over the list from the server's rows, with what changed meanwhile
             apply: function (_wake, view) {
                 if (!view) { return nus(5); }
+                const body = document.getElementById("kj-live-rows");
+                if (!body) { retry("kejadian"); return nus(5); }
                 const st = kejadianState(view);
                 const entries = take("kejadian");
+                let first = nu();
                 if (st.fresh) {
                     st.fresh = false;
+                    fill(body, view.listed.map(function (i) { return kejadianRow(i, view); }));
+                    first = [];  // the server's rows make way for the browser's
                     entries.unshift({items: since("incident", view.rendered_at)});
                 }
-                return kejadianApply(st, view, entries);
+                let any = false;
+                entries.forEach(function (e) {
+                    if (e.reset) { kejadianReset(st, view, e.reset, body); any = true; }
+                    if (e.items && e.items.length) { kejadianItems(st, view, e.items, body); any = true; }
+                });
+                if (!any) { return [nu(), nu(), first, nu(), nu()]; }
+                const f = kejadianFigures(st, view);
+                return [f[0], f[1], first, f[2], f[3]];
             },
 
             filter: function (category, severity, status, stage, kecamatan, hours) {
@@ -822,12 +891,20 @@
         },
 
         logistik: {
+            // also at first render: take over the board, the items and the list from the server's components
             apply: function (_wake, _tick, view) {
                 if (!view) { return nus(5); }
+                if (LG_LIVE.some(function (id) { return !document.getElementById(id); })) { retry("logistik"); return nus(5); }
                 const st = linesState(lg, view);
+                const fresh = st.fresh;
                 const changed = takeLines(st, view, "logistik");
+                if (fresh) {
+                    const drawn = logistikDraw(st, view, null);
+                    return [drawn[0], [], [], [], drawn[1]];
+                }
                 if (changed === null) { return nus(5); }
-                return logistikOutputs(st, view, changed);
+                const drawn = logistikDraw(st, view, changed);
+                return [drawn[0], nu(), nu(), nu(), drawn[1]];
             },
         },
 
@@ -851,7 +928,7 @@
                 });
                 st.items.sort(function (a, b) { return newer(a, b) ? -1 : 1; });
                 st.items = st.items.slice(0, view.latest);
-                return [st.items.map(function (i) { return latestItem(i, view.labels); }),
+                return [toDash(st.items.map(function (i) { return latestItem(i, view.labels); })),
                     st.items.length ? "muted hidden" : "muted"];
             },
 
@@ -863,12 +940,6 @@
             },
         },
     });
-
-    function ringkasanLogistics(st, view) {
-        const s = lineSummary(st, clockNow(view));
-        const t = summaryTexts(s);
-        return [{width: (s.readiness * 100).toFixed(2) + "%"}, t.done, t.late, t.short, t.waiting, itemRows(st, view)];
-    }
 
     window.deskIncidents = {
         fmtWib: fmtWib, jitter: jitter, position: position, hourBucket: hourBucket, timelineData: timelineData,

@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 from selenium.webdriver.support.ui import WebDriverWait
 
 from dashboard.actors import Actor
-from data_sources import accounts, incidents, logistics
+from data_sources import accounts, incidents, logistics, results
 from tests.browser.test_pages import absent, foreign_resources, log_in_ok, open_from_nav, severe_logs
 
 TALANG_KELAPA = "16.07.10"
@@ -80,6 +81,11 @@ def _wait_rendered_again(duo: Any) -> None:
         "the page was not rendered again",
     )
     _wait(duo, lambda d: d.find_elements("css selector", "#kj-map .js-plotly-plot .main-svg"), "no map drawn")
+
+
+def _width(duo: Any, element_id: str) -> float:
+    """The width of a progress bar's fill, in percent of its track (from its style)."""
+    return float(_js(duo, "return document.getElementById(arguments[0]).style.width;", element_id).rstrip("%") or 0)
 
 
 def _seq(duo: Any) -> int:
@@ -160,6 +166,7 @@ def test_an_incident_from_the_api_appears_on_kejadian_and_its_banner_on_ringkasa
     cells = duo.find_element(row).text
     assert "Talang Kelapa · TPS 003" in cells and "Kritis" in cells and "Baru" in cells
     _wait_text(duo, "kj-shown", "1")
+    assert len(duo.find_elements(".incident-table tbody tr")) == 1  # drawn once: the browser took the list over
     points = _wait(duo, lambda _d: (t := _trace(duo, "kj-map", 1)) and t.get("customdata") and t, "no point")
     assert points["customdata"] == [[made["id"]]] and points["marker"]["color"] == ["#c62828"]
     regions = _trace(duo, "kj-map", 0)
@@ -279,7 +286,7 @@ def test_a_logistics_update_changes_the_readiness_shown(served, desk) -> None:
 
     short = logistics.update(desk.store, TALANG_KELAPA, "tinta", 10, "kurang", "operator")
     desk.changed("logistics", short)
-    duo.wait_for_contains_text("#lg-attn-rows", "Kurang / rusak", timeout=SLOW)
+    duo.wait_for_contains_text(".lg-attention", "Kurang / rusak", timeout=SLOW)
     _wait_text(duo, "lg-short", "1")
     assert _same_page(duo)
 
@@ -296,6 +303,27 @@ def test_a_logistics_update_changes_the_readiness_shown(served, desk) -> None:
     assert _same_page(duo)
     assert severe_logs(duo) == []
     assert foreign_resources(duo) == []
+
+
+def test_ringkasan_progress_bars_follow_pushed_results(served, desk) -> None:
+    duo = served
+    log_in_ok(duo, "viewer")
+    _open(duo, "/", "ringkasan")
+    fill = "rs-fill-pilbup-banyuasin"
+    assert _width(duo, fill) == 0
+    tps = "16.07.10.2001.001"
+    dpt = next(v for k, v in desk.store.catalog().tps_dpt.items() if k == tps)
+    votes = {"1": dpt // 5, "2": dpt // 6, "3": dpt // 7, "4": dpt // 8, "5": dpt // 9}
+    outcome = results.submit_result(
+        desk.store, {"contest": "pilbup-banyuasin", "tps": tps, "votes": votes, "suara_tidak_sah": 1}, OPERATOR, "uji"
+    )
+    assert outcome.changed, outcome
+    desk.changed("result", outcome.result)
+    _wait_text(duo, "pilbup-banyuasin-reported", "1 / 2.564 TPS")
+    _wait(duo, lambda _d: _width(duo, fill) == pytest.approx(100 / 2564, abs=0.01), "the bar did not move")
+    assert _width(duo, "rs-fill-pilgub-sumsel") == 0
+    assert _same_page(duo)
+    assert severe_logs(duo) == []
 
 
 def test_an_operator_reports_an_incident_and_follows_it_through_its_statuses(served, desk) -> None:
@@ -355,7 +383,8 @@ def test_screenshots_of_kejadian_and_logistik(served, desk, tmp_path) -> None:
     for severity, category in (("kritis", "keamanan"), ("tinggi", "logistik"), ("rendah", "hak-pilih")):
         _incident(desk, severity=severity, category=category, description=f"Contoh kejadian {severity}")
     log_in_ok(duo, "viewer")
-    duo.driver.set_window_size(1600, 1000)
+    metrics = {"width": 1600, "height": 1000, "deviceScaleFactor": 1, "mobile": False}
+    duo.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)  # the page itself 1600×1000
     for path, page in (("/kejadian", "kejadian"), ("/logistik", "logistik")):
         _open(duo, path, page)
         _wait(duo, lambda d: d.find_elements("css selector", ".js-plotly-plot .main-svg"), "no figure drawn")
