@@ -1,4 +1,4 @@
-"""WSGI entry for an external server: `gunicorn -k gevent -w 1 'dashboard.wsgi:create_server()'` (one worker per
+"""WSGI entry for an external server: `gunicorn -k geventwebsocket.gunicorn.workers.GeventWebSocketWorker -w 1 'dashboard.wsgi:create_server()'` (one worker per
 process; several processes need DESK_MESSAGE_QUEUE)."""
 
 from __future__ import annotations
