@@ -28,10 +28,20 @@ OPENAPI_PATHS: dict[str, Any] = {
         "post": {
             "summary": "Foto C1 untuk versi terakhir hasil TPS (JPEG/PNG, ≤ 5 MB, metadata dibuang)",
             "parameters": [
-                {"name": "contest", "in": "path", "required": True, "schema": {"type": "string"},
-                 "example": "pilbup-banyuasin"},
-                {"name": "tps", "in": "path", "required": True, "schema": {"type": "string"},
-                 "example": "16.07.08.2001.003"},
+                {
+                    "name": "contest",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string"},
+                    "example": "pilbup-banyuasin",
+                },
+                {
+                    "name": "tps",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string"},
+                    "example": "16.07.08.2001.003",
+                },
             ],
             "requestBody": {
                 "required": True,

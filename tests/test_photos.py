@@ -233,8 +233,14 @@ def test_photos_follow_their_version(desk) -> None:
     actor = Actor("operator", "operator")
     info, created = photos.attach_photo(desk.store, desk.config.data_dir, first["id"], jpeg_with_exif(), actor)
     assert created and info.version == 1
-    fix = {"contest": CONTEST, "tps": TPS, "votes": {"1": 41, "2": 35, "3": 30, "4": 25, "5": 20},
-           "suara_tidak_sah": 3, "correction": True, "reason": "salah ketik"}
+    fix = {
+        "contest": CONTEST,
+        "tps": TPS,
+        "votes": {"1": 41, "2": 35, "3": 30, "4": 25, "5": 20},
+        "suara_tidak_sah": 3,
+        "correction": True,
+        "reason": "salah ketik",
+    }
     second = results.submit_result(desk.store, fix, actor, source="uji").result
     later, _ = photos.attach_photo(desk.store, desk.config.data_dir, second["id"], png_with_text(), actor)
     listed = photos.tps_photos(desk.store, CONTEST, "1607102001002")
