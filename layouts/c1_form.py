@@ -18,6 +18,7 @@ from dashboard.rules import STATUS_REVIEW, ballots_printed
 from data_sources import photos, summary
 from layouts.common import card
 from layouts.forms import choice, field, number, row
+from layouts.photo_view import thumbs
 
 FIELD_LABELS = {
     "contest": "Kontestasi",
@@ -135,22 +136,6 @@ def tps_facts(code: str | None, meta: Mapping[str, Any]) -> list:
     return out
 
 
-def _photo_links(items: Sequence[photos.PhotoInfo]) -> Any:
-    if not items:
-        return "—"
-    return html.Span(
-        [
-            html.A(
-                html.Img(src=p.as_dict()["thumb_url"], alt=f"Foto C1 versi {p.version}", className="c1-thumb"),
-                href=p.as_dict()["url"],
-                target="_blank",
-                className="c1-photo-link",
-            )
-            for p in items
-        ]
-    )
-
-
 def versions_table(
     contest: summary.ContestInfo | None,
     versions: Sequence[Mapping[str, Any]],
@@ -179,7 +164,7 @@ def versions_table(
             v.get("author") or "—",
             v.get("reason") or "—",
         ]
-        tds = [html.Td(c) for c in cells] + [html.Td(_photo_links(by_result.get(v["id"], [])))]
+        tds = [html.Td(c) for c in cells] + [html.Td(thumbs(by_result.get(v["id"], [])))]
         body.append(html.Tr(tds, className="c1-version"))
     return html.Table(
         [html.Thead(html.Tr([html.Th(h) for h in headers])), html.Tbody(body)], className="table c1-versions"
