@@ -404,8 +404,8 @@ def _tps_detail(contest: ContestInfo, t: RegionTotals, versions: list[dict[str, 
         table = html.Table(
             [html.Thead(html.Tr([html.Th(h) for h in headers])), html.Tbody(body)], className="table rk-versions"
         )
-    strip = photo_strip(desk().store, contest.id, t.code)  # C1 photos: logged-in users only
-    return card(f"Hasil TPS {t.code} (KPU {t.code.replace('.', '')})", html.Div([facts, notice, table, strip]), "rk-tps")
+    body = html.Div([facts, notice, table, photo_strip(desk().store, contest.id, t.code)])  # photos: users only
+    return card(f"Hasil TPS {t.code} (KPU {t.code.replace('.', '')})", body, "rk-tps")
 
 
 def _tabs(contests: list[ContestInfo], chosen: str, region: str | None, valid: Mapping[str, bool]) -> html.Nav:
