@@ -130,13 +130,15 @@ def confirm_c1(store: Store, actor: Actor, contest: str | None, tps: str | None,
 
 
 def current_numbers(store: Store, contest: str | None, tps: str | None, nomors: list[int]) -> list[Any] | None:
-    """[votes per paslon, suara sah, tidak sah, hadir] of the current version, or None."""
+    """[votes per paslon, written suara sah (when it differed from the sum), tidak sah, hadir] of the current
+    version, or None."""
     versions = results.result_versions(store, contest, tps) if contest and tps else []
     if not versions:
         return None
     v = versions[-1]
     votes = [v["votes"].get(str(n)) for n in nomors]
-    return [votes, v["suara_sah"], v["suara_tidak_sah"], v["pengguna_hak_pilih"]]
+    written = v["suara_sah"] if v["suara_sah"] != sum(v["votes"].values()) else None  # only when it disagreed
+    return [votes, written, v["suara_tidak_sah"], v["pengguna_hak_pilih"]]
 
 
 def tps_view(store: Store, contest_id: str | None, tps: str | None) -> tuple[list, dict[str, Any], Any]:
