@@ -16,6 +16,7 @@ from typing import Any
 from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
 from flask_login import current_user
 
+from callbacks import chains
 from dashboard.actors import Actor
 from dashboard.codes import normalize_tps_code
 from data_sources import photos, results
@@ -192,27 +193,8 @@ def _register_choice(app: Dash) -> None:
             return []
         return vote_fields(find_contest(desk().store, contest_id))
 
-    @app.callback(
-        Output("c1-desa", "options"),
-        Output("c1-desa", "value"),
-        Input("c1-kecamatan", "value"),
-        prevent_initial_call=True,
-    )
-    def _desa(kecamatan: str | None) -> tuple[list, None]:
-        if not has_role("admin", "operator"):
-            return [], None
-        return desa_options(desk().store, kecamatan), None
-
-    @app.callback(
-        Output("c1-tps", "options"),
-        Output("c1-tps", "value"),
-        Input("c1-desa", "value"),
-        prevent_initial_call=True,
-    )
-    def _tps(desa: str | None) -> tuple[list, None]:
-        if not has_role("admin", "operator"):
-            return [], None
-        return tps_options(desk().store, desa), None
+    chains.follow(app, "c1-kecamatan", "c1-desa", desa_options)
+    chains.follow(app, "c1-desa", "c1-tps", tps_options)
 
     @app.callback(
         Output("c1-tps-info", "children"),

@@ -14,7 +14,7 @@ from typing import Any
 from dash import Dash, Input, Output, State, dcc, html, no_update
 from flask_login import current_user
 
-from callbacks import c1_form
+from callbacks import c1_form, chains
 from dashboard.catalog import INCIDENT_STATUSES, LOGISTICS_STATUSES, item_label
 from dashboard.fmt import WIB, fmt_int
 from data_sources import geo, incidents, logistics
@@ -133,16 +133,7 @@ def update_from_form(kecamatan: str | None, item: str | None, received: Any, sta
 def _register_incident(app: Dash) -> None:
     """The new-incident form: desa of the chosen kecamatan, and the submission."""
 
-    @app.callback(
-        Output("kj-new-desa", "options"),
-        Output("kj-new-desa", "value"),
-        Input("kj-new-kecamatan", "value"),
-        prevent_initial_call=True,
-    )
-    def _desa(kecamatan: str | None) -> tuple[list, None]:
-        if not has_role("admin", "operator"):
-            return [], None
-        return desa_options(desk().store, kecamatan), None
+    chains.follow(app, "kj-new-kecamatan", "kj-new-desa", desa_options)
 
     @app.callback(
         Output("kj-new-outcome", "children"),
@@ -233,16 +224,7 @@ def _register_status(app: Dash) -> None:
 def _register_logistics(app: Dash) -> None:
     """The logistics form: items of the chosen kecamatan, the line as it stands, and the update."""
 
-    @app.callback(
-        Output("lg-in-item", "options"),
-        Output("lg-in-item", "value"),
-        Input("lg-in-kecamatan", "value"),
-        prevent_initial_call=True,
-    )
-    def _items(kecamatan: str | None) -> tuple[list, None]:
-        if not has_role("admin", "operator"):
-            return [], None
-        return item_options(desk().store, kecamatan), None
+    chains.follow(app, "lg-in-kecamatan", "lg-in-item", item_options)
 
     @app.callback(
         Output("lg-in-current", "children"),

@@ -98,20 +98,20 @@ def region_options(store: Any) -> list[dict[str, str]]:
     return out
 
 
+def role_choice(el_id: str, roles: tuple[str, ...], default: str) -> html.Div:
+    """A dropdown of roles, one chosen."""
+    return choice(
+        el_id, "Peran", [{"label": ROLE_TEXT[r], "value": r} for r in roles], "Peran", value=default, clearable=False
+    )
+
+
 def user_form() -> html.Div:
     """Add a user with a role; a one-time password is shown once."""
     return html.Div(
         [
             row(
                 field("Nama pengguna", dcc.Input(id="user-name", placeholder="mis. operator2"), "user-name"),
-                choice(
-                    "user-role",
-                    "Peran",
-                    [{"label": ROLE_TEXT[r], "value": r} for r in ROLES_USER],
-                    "Peran",
-                    value="viewer",
-                    clearable=False,
-                ),
+                role_choice("user-role", ROLES_USER, "viewer"),
             ),
             html.Button("Tambah", id="user-add", n_clicks=0, className="button"),
             html.Div(id="user-outcome", role="status"),
@@ -126,14 +126,7 @@ def token_form(regions: list[dict[str, str]]) -> html.Div:
         [
             row(
                 field("Nama", dcc.Input(id="token-name", placeholder="nama layar atau pelapor"), "token-name"),
-                choice(
-                    "token-role",
-                    "Peran",
-                    [{"label": ROLE_TEXT[r], "value": r} for r in ROLES_TOKEN],
-                    "Peran",
-                    value="display",
-                    clearable=False,
-                ),
+                role_choice("token-role", ROLES_TOKEN, "display"),
                 choice("token-region", "Wilayah (boleh kosong: semua)", regions, "Semua wilayah"),
             ),
             html.Button("Buat token", id="token-add", n_clicks=0, className="button"),
