@@ -152,6 +152,11 @@ def _write_durably(path: Path, data: bytes) -> None:
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, path)
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)  # the new name survives a crash too
+    finally:
+        os.close(folder)
 
 
 def _info(photo: ResultPhoto, result: Result) -> PhotoInfo:
