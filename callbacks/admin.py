@@ -81,7 +81,9 @@ def revoke_token(token_id: int, actor: str) -> html.Div:
     return _ok(f"Token {info.id} ({info.name}) dicabut.")
 
 
-def audit_filters(actor: str | None, entity: str | None, since: str | None, until: str | None) -> AuditFilters:
+def audit_filters(
+    actor: str | None, entity: str | None, since: str | None, until: str | None, entity_id: str | None = None
+) -> AuditFilters:
     """The filter form as filters; ValueError names a bad moment."""
     try:
         start = parse_wib(since)
@@ -93,7 +95,11 @@ def audit_filters(actor: str | None, entity: str | None, since: str | None, unti
         raise ValueError("Sampai: waktu tidak sah") from exc
     if start and end and end < start:
         raise ValueError("Sampai: harus sesudah Dari")
-    return AuditFilters(actor=actor or None, entity=entity or None, since=start, until=end)
+    if entity_id is not None and len(entity_id) > 120:
+        raise ValueError("Objek berisi: paling banyak 120 karakter")
+    return AuditFilters(
+        actor=actor or None, entity=entity or None, entity_id=(entity_id or "").strip() or None, since=start, until=end
+    )
 
 
 def register(app: Dash) -> None:
@@ -146,6 +152,7 @@ def register(app: Dash) -> None:
         Output("audit-page", "data"),
         Input("audit-actor", "value"),
         Input("audit-entity", "value"),
+        Input("audit-object", "value"),
         Input("audit-since", "value"),
         Input("audit-until", "value"),
         Input("audit-prev", "n_clicks"),
@@ -154,11 +161,11 @@ def register(app: Dash) -> None:
         State("audit-page", "data"),
         prevent_initial_call=True,
     )
-    def _audit(actor, entity, since, until, _prev, _next, _refresh, page):  # noqa: ANN001, ANN202
+    def _audit(actor, entity, entity_id, since, until, _prev, _next, _refresh, page):  # noqa: ANN001, ANN202
         if not has_role("admin"):
             return NOT_ADMIN, no_update
         try:
-            filters = audit_filters(actor, entity, since, until)
+            filters = audit_filters(actor, entity, since, until, entity_id)
         except ValueError as exc:
             return _error(str(exc)), no_update
         moves = {"audit-prev": (page or 1) - 1, "audit-next": (page or 1) + 1, "audit-refresh": page or 1}

@@ -18,10 +18,12 @@ MAX_PER_PAGE = 500
 
 @dataclass(frozen=True)
 class AuditFilters:
-    """Which audit rows to show: by actor, by entity (result, user, token…), by action prefix, in a time range."""
+    """Which audit rows to show: by actor, by entity (result, user, token…), by the object's id (a part of it, e.g.
+    a TPS code), by action prefix, in a time range."""
 
     actor: str | None = None
     entity: str | None = None
+    entity_id: str | None = None
     action: str | None = None
     since: datetime | None = None
     until: datetime | None = None
@@ -47,6 +49,8 @@ def _where(query: Any, f: AuditFilters) -> Any:
         query = query.where(AuditEntry.actor == f.actor)
     if f.entity:
         query = query.where(AuditEntry.entity == f.entity)
+    if f.entity_id:
+        query = query.where(AuditEntry.entity_id.contains(f.entity_id, autoescape=True))
     if f.action:
         query = query.where(AuditEntry.action.startswith(f.action, autoescape=True))
     if f.since is not None:

@@ -183,6 +183,11 @@ def audit_filters_form(actors: list[str], entities: list[str]) -> html.Div:
                 choice(
                     "audit-entity", "Objek", [{"label": ENTITY_TEXT.get(e, e), "value": e} for e in entities], "Semua"
                 ),
+                field(
+                    "Objek berisi",
+                    dcc.Input(id="audit-object", type="text", debounce=True, placeholder="mis. 16.07.10.2001"),
+                    "audit-object",
+                ),
                 field("Dari (WIB)", dcc.Input(id="audit-since", type="datetime-local"), "audit-since"),
                 field("Sampai (WIB)", dcc.Input(id="audit-until", type="datetime-local"), "audit-until"),
             ),

@@ -256,6 +256,7 @@ def c1_form(store: Any, contests: list[summary.ContestInfo], allowed: bool, tps:
                 className="c1-upload",
             ),
             html.Small("Belum ada foto dipilih.", id="c1-photo-note", className="muted"),
+            html.Small("Metadata foto (EXIF, lokasi GPS) dibuang sebelum disimpan.", className="muted"),
             dcc.Store(id="c1-photo-data"),
         ],
         className="field",

@@ -58,6 +58,9 @@ def test_the_audit_trail_filters_by_who_what_and_when_and_pages(demo_store) -> N
     by_admin = audit_page(store, AuditFilters(actor="admin", action="user."))
     assert [(a.action, a.entity_id) for a in by_admin.rows] == [("user.set", "budi")]
 
+    one = audit_page(store, AuditFilters(entity_id="16.07.10.2001.003"))
+    assert [(a.actor, a.entity_id) for a in one.rows] == [("operator", "pilbup-banyuasin/16.07.10.2001.003")]
+    assert audit_page(store, AuditFilters(entity_id="%")).total == 0  # a LIKE wildcard is just a character
     since = audit_page(store, AuditFilters(entity="result", since=start))
     assert since.total == 7
     assert audit_page(store, AuditFilters(entity="result", until=start - timedelta(seconds=1))).total == 0

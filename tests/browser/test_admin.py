@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from urllib.request import Request, urlopen
 
+from selenium.webdriver.common.keys import Keys
+
 from dashboard.actors import Actor
 from data_sources import accounts, results
 from tests.browser.test_input import pick
@@ -51,6 +53,13 @@ def test_admin_filters_the_audit_trail_and_revokes_a_token(served, desk) -> None
     duo.wait_for_text_to_equal("#audit-info", "Halaman 2 dari 2 · 60 catatan")
     assert len(duo.find_elements(".audit-table tbody tr")) == 10
     duo.wait_for_contains_text(".audit-table", f"Hasil TPS pilbup-banyuasin/{codes[0]}")  # the oldest last
+
+    # which object: one TPS
+    found = duo.find_element("#audit-object")
+    found.send_keys(codes[1], Keys.ENTER)
+    duo.wait_for_text_to_equal("#audit-info", "Halaman 1 dari 1 · 1 catatan")
+    found.send_keys(Keys.CONTROL, "a", Keys.DELETE, Keys.ENTER)
+    duo.wait_for_text_to_equal("#audit-info", "Halaman 1 dari 2 · 60 catatan")
 
     # what: tokens only (the operator filter cleared)
     duo.find_element("#audit-actor .dash-dropdown-clear").click()
