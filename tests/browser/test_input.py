@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from pathlib import Path
 
 from PIL import Image
@@ -228,3 +229,33 @@ def test_a_viewer_sees_the_c1_photo_on_the_tps_detail_and_a_screen_does_not(serv
     duo.driver.get(f"{duo.base_url}/photos/{photo.id}")
     assert duo.driver.find_element(By.TAG_NAME, "body").text.strip().startswith("{")  # JSON 404, no image
     assert "tidak ditemukan" in duo.driver.page_source
+
+
+def _noise_png(path: Path, side: int) -> Path:
+    """A PNG of random pixels (it does not compress): about side² × 3 bytes."""
+    Image.frombytes("RGB", (side, side), os.urandom(side * side * 3)).save(path, "PNG")
+    return path
+
+
+def test_a_photo_near_5_mb_goes_through_and_a_bigger_one_is_refused_in_the_browser(served, desk, tmp_path) -> None:
+    near = _noise_png(tmp_path / "hampir-5mb.png", 1260)
+    over = _noise_png(tmp_path / "lebih-5mb.png", 1400)
+    assert near.stat().st_size < photos.MAX_BYTES < over.stat().st_size
+    duo = served
+    log_in_ok(duo, "operator")
+    duo.driver.get(f"{duo.base_url}/input?tps={TPS}")
+    duo.wait_for_text_to_equal("#c1-tps-code", TPS)
+    for field, n in zip(vote_fields(duo), [40, 35, 30, 25, 20], strict=True):
+        field.send_keys(str(n))
+    duo.find_element("#c1-tidak-sah").send_keys("4")
+
+    upload = duo.find_element("#c1-photo input[type=file]")
+    upload.send_keys(str(over))
+    duo.wait_for_contains_text("#c1-photo-note", "Foto C1: paling besar 5 MB (berkas ini 5,6 MB).")
+    upload.send_keys(str(near))
+    duo.wait_for_contains_text("#c1-photo-note", "Foto dipilih: hampir-5mb.png (4,5 MB)")
+    duo.find_element("#c1-submit").click()
+    duo.wait_for_contains_text("#c1-outcome", "Foto C1 tersimpan bersama versi 1.", timeout=30)
+    [photo] = photos.tps_photos(desk.store, CONTEST, TPS)
+    assert (photo.media_type, photo.width, photo.height) == ("image/png", 1260, 1260)
+    assert severe_logs(duo) == []
