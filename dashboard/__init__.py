@@ -113,6 +113,7 @@ def create_app(config: Any = None) -> Any:
     auth.init_auth(server)
     server.register_blueprint(health)
     server.register_blueprint(api_bp)
+    server.register_blueprint(import_module("dashboard.api_photos").bp)
 
     app = dash.Dash(
         "dashboard",

@@ -26,6 +26,7 @@ from dashboard.recap import RegionTotals
 from data_sources import geo, results, summary
 from data_sources.summary import ContestInfo, PaslonInfo
 from layouts.common import card, desk, stat
+from layouts.photo_view import photo_strip
 
 BOTH = "semua"
 PATH = "/rekapitulasi"
@@ -403,7 +404,8 @@ def _tps_detail(contest: ContestInfo, t: RegionTotals, versions: list[dict[str, 
         table = html.Table(
             [html.Thead(html.Tr([html.Th(h) for h in headers])), html.Tbody(body)], className="table rk-versions"
         )
-    return card(f"Hasil TPS {t.code} (KPU {t.code.replace('.', '')})", html.Div([facts, notice, table]), "rk-tps")
+    body = html.Div([facts, notice, table, photo_strip(desk().store, contest.id, t.code)])  # photos: users only
+    return card(f"Hasil TPS {t.code} (KPU {t.code.replace('.', '')})", body, "rk-tps")
 
 
 def _tabs(contests: list[ContestInfo], chosen: str, region: str | None, valid: Mapping[str, bool]) -> html.Nav:

@@ -199,7 +199,8 @@ def test_operator_enters_a_c1_on_the_input_page(served) -> None:
     tps = "16.07.10.2001.002"
     numbers = [40, 35, 30, 25, 20]
     assert sum(numbers) + 4 <= _dpt(tps)
-    duo.wait_for_element("#c1-tps").send_keys(tps)
+    duo.driver.get(f"{duo.base_url}/input?tps={tps}")  # by address (test_input.py types it)
+    duo.wait_for_text_to_equal("#c1-tps-code", tps)
     fields = duo.find_elements("#c1-votes input")
     assert len(fields) == len(numbers)
     for field, number in zip(fields, numbers, strict=True):
