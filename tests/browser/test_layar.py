@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import re
+import signal
+import socket
 import subprocess
 import sys
 import time
@@ -27,6 +29,7 @@ from tests.browser.conftest import pytest_setup_options
 from tests.browser.test_pages import log_in_ok, severe_logs
 from tests.conftest import DEMO, PASSWORD
 
+ROOT = Path(__file__).resolve().parents[2]
 SLOW = 30
 PILBUP = "pilbup-banyuasin"
 OPERATOR = Actor("operator", "operator")
@@ -225,3 +228,254 @@ def test_playlist_rotates_pauses_and_steps_in_the_browser(served, desk) -> None:
     _key(driver, Keys.SPACE)
     _wait_text(driver, "ly-play", "Putar · 5 detik")
     assert severe_logs(duo) == []
+
+
+# ------------------------------------------------------------------------------------ presenter and followers
+
+
+@pytest.fixture
+def second(live_server: str):
+    """A second Chromium with the same options as dash_duo's (a follower's own browser); closed before the server."""
+    options = pytest_setup_options()
+    options.set_capability("goog:loggingPrefs", {"browser": "SEVERE"})
+    driver = webdriver.Chrome(options=options)
+    driver.implicitly_wait(1)
+    yield driver
+    driver.quit()
+
+
+def _log_in(driver: Any, base: str, username: str) -> None:
+    driver.get(f"{base}/login")
+    driver.find_element("css selector", "#username").send_keys(username)
+    driver.find_element("css selector", "#password").send_keys(PASSWORD)
+    driver.find_element("css selector", "#login-button").click()
+    _wait(driver, lambda d: _text(d, "whoami") == f"{username} ({username})", "not logged in")
+
+
+def _click(driver: Any, selector: str) -> None:
+    _wait(driver, lambda d: d.find_elements("css selector", selector), f"no {selector}")
+    driver.find_element("css selector", selector).click()
+
+
+def _become_presenter(duo: Any) -> None:
+    _click(duo.driver, "#presenter-take")
+    _wait_text(duo.driver, "presenter-name", "Presenter: operator")
+
+
+def _mirrors(follower: Any, presenter: Any, what: str) -> str:
+    """Wait until the follower shows the presenter's address (path and query); returns it."""
+    want = _here(presenter)
+    _wait(follower, lambda d: _here(d) == want, f"the follower did not follow to {what} ({want}); at {_here(follower)}")
+    return want
+
+
+def test_a_follower_mirrors_page_drilldown_and_filters_joins_late_and_steps_out(served, desk, second) -> None:
+    duo = served
+    base = duo.base_url
+    secret = _display_token(desk)
+    log_in_ok(duo, "operator")
+    _become_presenter(duo)
+
+    _open_screen(second, base, secret, "&follow=1")  # the big screen in follow mode
+    _mirrors(second, duo.driver, "Ringkasan")
+    _wait_text(second, "follow-state", "Mengikuti presenter")
+    assert _js(second, "return document.body.classList.contains('bigscreen')")  # still the big-screen theme
+
+    _click(duo.driver, "#nav-rekapitulasi")
+    duo.wait_for_element("#page-rekapitulasi")
+    _mirrors(second, duo.driver, "Rekapitulasi")
+    _click(duo.driver, "#page-rekapitulasi td.rk-name a")  # drill down into a kecamatan
+    _wait(duo.driver, lambda d: "region=" in _here(d), "no drill-down")
+    drilled = _mirrors(second, duo.driver, "the drill-down")
+    assert "region=16.07." in drilled
+    _wait(second, lambda d: d.find_elements("css selector", "#page-rekapitulasi"), "follower shows no recap")
+
+    _click(duo.driver, "#nav-kejadian")
+    duo.wait_for_element("#page-kejadian")
+    _click(duo.driver, "#kj-f-hours input[value='6']")  # a map filter, written in the address
+    _wait(duo.driver, lambda d: "hours=6" in _here(d), "filter not in the address")
+    filtered = _mirrors(second, duo.driver, "the filtered incident map")
+    assert "hours=6" in filtered and "token" not in filtered and "follow" not in filtered
+
+    # late join: an official opens the follow link after all this and lands on the current view at once
+    second.delete_all_cookies()
+    _log_in(second, base, "viewer")
+    second.get(f"{base}/ikuti")
+    _wait(second, lambda d: _here(d) == filtered, f"late joiner not at {filtered}: {_here(second)}")
+    _wait_text(second, "follow-state", "Mengikuti presenter")
+    assert not _js(second, "return document.body.classList.contains('bigscreen')")  # an official's own theme
+
+    # step out: the official browses on its own, clearly marked, and the presenter's moves no longer pull it
+    _click(second, "#nav-logistik")
+    _wait(second, lambda d: d.find_elements("css selector", "#page-logistik"), "no logistik")
+    _wait_text(second, "stepped-out", "Anda menjelajah sendiri — layar ini TIDAK mengikuti presenter.")
+    _click(duo.driver, "#nav-ringkasan")
+    duo.wait_for_element("#page-ringkasan")
+    _wait(second, lambda _d: _js(second, "return window.deskFollowState.view.target") == "/", "no view event")
+    assert _here(second) == "/logistik"
+    # return with one click
+    _click(second, "#follow-return")
+    _wait(second, lambda d: _here(d) == "/", "did not return to the presenter")
+    _wait_text(second, "follow-state", "Mengikuti presenter")
+    assert not _js(second, "return document.getElementById('follow-banner').offsetParent")  # banner gone
+    assert severe_logs(duo) == []
+    assert [e for e in second.get_log("browser") if e["level"] == "SEVERE"] == []
+
+
+def _votes_shown(driver: Any, contest: str) -> list[str]:
+    return _js(
+        driver,
+        "return Array.from(document.querySelectorAll(`.ly-slide[data-name='rekap-${arguments[0]}'] .ly-votes`))"
+        ".map(e => e.textContent)",
+        contest,
+    )
+
+
+def test_freeze_shows_the_same_numbers_to_followers_until_back_to_live(served, desk, second, tmp_path) -> None:
+    duo = served
+    base = duo.base_url
+    _seed(desk)
+    log_in_ok(duo, "operator")
+    duo.driver.get(f"{base}/layar?interval=600")
+    duo.wait_for_element("#page-layar")
+    _become_presenter(duo)
+    _size(second, 1280, 720)
+    _open_screen(second, base, _display_token(desk), "&follow=1")
+    _wait(second, lambda d: _here(d) == "/layar?interval=600", "follower not on the big screen")
+    _key(duo.driver, Keys.ARROW_RIGHT)  # the presenter steps the playlist: the follower shows the same view
+    _wait(second, lambda d: _view_index(d) == 2, "the follower did not step with the presenter")
+    live_votes = _votes_shown(second, PILBUP)
+    assert live_votes == ["130", "115", "55", "35", "18"]
+
+    _click(duo.driver, "#freeze-now")
+    _wait(second, lambda d: "snapshot=" in _here(d), "the follower did not freeze")
+    snapshot_url = _here(second)
+    label = _wait(second, lambda d: _text(d, "freeze-label"), "no frozen banner")
+    assert re.fullmatch(r"BEKU per \d\d\.\d\d WIB", label)
+    _wait(second, lambda d: _view_index(d) == 2, "frozen view not at the presenter's position")
+    assert _votes_shown(second, PILBUP) == live_votes
+    _folder(tmp_path)
+    second.save_screenshot(str(_folder(tmp_path) / "layar-beku-1280x720.png"))
+
+    # a new result arrives: live numbers move, the frozen screen does not
+    seq = _js(second, "return window.deskLive.seq")
+    more = {
+        "contest": PILBUP,
+        "tps": "16.07.10.2001.003",
+        "suara_tidak_sah": 1,
+        "votes": {"1": 10, "2": 90, "3": 10, "4": 10, "5": 10},
+    }
+    outcome = results.submit_result(desk.store, more, OPERATOR, source="uji")
+    desk.changed("result", outcome.result)
+    _wait(second, lambda _d: (_js(second, "return window.deskLive.seq") or 0) > (seq or 0), "no push reached it")
+    time.sleep(0.5)
+    assert _votes_shown(second, PILBUP) == live_votes
+    assert _text(second, "freeze-label") == label
+
+    # the snapshot's own link shows the same numbers later, to anyone
+    duo.driver.get(f"{base}{snapshot_url}")
+    _wait(duo.driver, lambda d: d.find_elements("css selector", "#page-layar.ly-frozen-screen"), "no snapshot page")
+    assert _votes_shown(duo.driver, PILBUP) == live_votes
+    assert _js(duo.driver, "return document.querySelector('.ly-frozen-label').textContent") == label
+
+    # back to live for everyone
+    duo.driver.get(f"{base}/layar?interval=600")
+    _click(duo.driver, "#freeze-live")
+    _wait(second, lambda d: _here(d) == "/layar?interval=600", "the follower did not return to live")
+    _wait(second, lambda d: not d.find_elements("css selector", "#freeze-banner:not(.hidden)"), "banner stayed")
+    _wait(second, lambda d: _votes_shown(d, PILBUP) == ["140", "205", "65", "45", "28"], "live numbers not shown")
+    assert severe_logs(duo) == []
+
+
+# ------------------------------------------------------------------------------------------ never stale in silence
+
+
+def _serve(data_dir: Path, port: int) -> subprocess.Popen:
+    """`python -m dashboard serve` on a data folder, as in production (its own process group)."""
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "dashboard",
+            "serve",
+            "--data-dir",
+            str(data_dir),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-simulator",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, "the server exited"
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return proc
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    raise AssertionError("the server did not start")
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+
+
+def _banner(driver: Any) -> dict:
+    return _js(
+        driver,
+        "const b = document.getElementById('stale-banner'); const r = b.getBoundingClientRect();"
+        "return {shown: !b.classList.contains('hidden') && r.height > 0, text: b.innerText, top: r.top,"
+        " width: r.width, size: parseFloat(getComputedStyle(b).fontSize)};",
+    )
+
+
+def test_the_big_screen_says_so_when_the_server_stops_and_recovers(dash_duo, tmp_path) -> None:
+    driver = dash_duo.driver
+    data_dir = tmp_path / "srv"
+    cli = [sys.executable, "-m", "dashboard"]
+    subprocess.run([*cli, "init", str(DEMO), "--data-dir", str(data_dir)], cwd=ROOT, check=True, capture_output=True)
+    made = subprocess.run(
+        [*cli, "tokens", "create", "layar", "--role", "display", "--data-dir", str(data_dir)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    secret = made.stdout.strip().splitlines()[-1]
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = _serve(data_dir, port)
+    try:
+        _size(driver, 1280, 720)
+        _open_screen(driver, f"http://127.0.0.1:{port}", secret)
+        _wait_text(driver, "conn-state", "Terhubung (langsung)")
+        assert not _banner(driver)["shown"]
+
+        _stop(proc)
+        _wait(driver, lambda d: _banner(d)["shown"], "no stale banner after the server stopped", timeout=20)
+        banner = _banner(driver)
+        assert "mungkin tidak terbaru" in banner["text"]
+        assert banner["size"] >= 24 and banner["width"] >= 1270 and 0 <= banner["top"] < 120  # prominent, on top
+        assert _text(driver, "conn-state") in ("Terputus", "Terhubung, tanpa kabar")
+        driver.save_screenshot(str(_folder(tmp_path) / "layar-terputus-1280x720.png"))
+
+        proc = _serve(data_dir, port)  # the same server comes back: the screen resyncs, the banner goes
+        _wait(driver, lambda d: not _banner(d)["shown"], "the stale banner stayed after reconnect", timeout=40)
+        _wait_text(driver, "conn-state", "Terhubung (langsung)")
+    finally:
+        _stop(proc)
