@@ -7,6 +7,7 @@ from dash import dcc, html
 from dashboard.fmt import fmt_wib
 from data_sources import accounts
 from layouts.common import card, denied, desk, has_role, table
+from layouts.snapshots_admin import snapshots_card
 
 
 def users_table() -> html.Table:
@@ -90,6 +91,7 @@ def layout(**_params: str) -> html.Div:
             forms,
             card("Pengguna", html.Div(users_table(), id="users-box")),
             card("Token", html.Div(tokens_table(), id="tokens-box")),
+            snapshots_card(),
             card("Jejak audit (100 terbaru)", audit_table()),
         ],
         id="page-admin",

@@ -90,3 +90,25 @@ def test_snapshot_record_refuses_long_note(store) -> None:  # noqa: ANN001
         snapshots.create_snapshot(store, "ani", note="x" * 300)
     assert "note" in refused.value.errors
     assert snapshots.list_snapshots(store) == []
+
+
+def test_snapshot_page_and_admin_list_show_the_frozen_numbers(app, client_as) -> None:  # noqa: ANN001
+    from tests.conftest import render_page, texts
+
+    operator = client_as("operator")
+    operator.post("/api/v1/presenter", json={"action": "take"})
+    operator.post("/api/v1/tallies", json=_tally("1607101002001", [50, 30, 20, 10, 5]))
+    snap = operator.post("/api/v1/snapshots", json={"note": "vicon pagi"}).get_json()["snapshot"]
+    operator.post("/api/v1/tallies", json=_tally("1607101002002", [7, 7, 7, 7, 7]))
+
+    page = texts(render_page(client_as("viewer"), "/layar", f"?snapshot={snap['id']}"))
+    assert snap["label"] in page and "1 / 2.564 TPS" in page  # the second result came after the freeze
+    assert ["1", "Hj. Ratna Sari Dewi – Muhammad Fadli", "43,48 %", "50"] == page[page.index("1") : page.index("1") + 4]
+    live = texts(render_page(client_as("viewer"), "/layar"))
+    assert "2 / 2.564 TPS" in live and snap["label"] not in live
+    missing = texts(render_page(client_as("viewer"), "/layar", "?snapshot=99"))
+    assert "Cuplikan 99 tidak ada." in missing
+
+    admin = texts(render_page(client_as("admin"), "/admin"))
+    row = admin[admin.index(f"#{snap['id']}") :][:6]
+    assert row[:3] == [f"#{snap['id']}", snap["label"], "operator"] and row[4:] == ["vicon pagi", "buka"]
