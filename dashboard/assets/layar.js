@@ -63,7 +63,9 @@
 
     function tick() {
         const root = document.getElementById("page-layar");
-        document.body.classList.toggle("bigscreen", !!root || isScreenTab());
+        const screenTab = isScreenTab();
+        document.body.classList.toggle("bigscreen", !!root || screenTab);
+        document.body.classList.toggle("screen-tab", screenTab);
         setText("ly-clock", clockFmt.format(new Date()).replace(/:/g, ".") + " WIB");
         if (!root) { P.root = null; return; }
         if (root !== P.root) { attach(root); }

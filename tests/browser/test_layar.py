@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 from selenium import webdriver
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -141,7 +142,8 @@ def _display_token(desk: Any, name: str = "layar") -> str:
 
 def _open_screen(driver: Any, base: str, secret: str, query: str = "") -> None:
     driver.get(f"{base}/layar?token={secret}{query}")
-    _wait(driver, lambda d: d.find_elements("css selector", "#page-layar .ly-slide.ly-active"), "no view shown")
+    if "follow=1" not in query:  # a follower may already have moved on to the presenter's page
+        _wait(driver, lambda d: d.find_elements("css selector", "#page-layar .ly-slide.ly-active"), "no view shown")
     _wait(driver, lambda d: (_text(d, "conn-state") or "").startswith("Terhubung"), "not connected")
 
 
@@ -192,7 +194,7 @@ def test_every_view_fits_the_screen_and_is_readable(served, desk, tmp_path, widt
     assert [t for t, _n in seen] == ["ringkasan", f"rekap-{PILBUP}", "rekap-pilgub-sumsel", "kejadian", "logistik"]
     pilbup_names = dict(seen)[f"rekap-{PILBUP}"]
     assert "Hj. Ratna Sari Dewi – Muhammad Fadli" in pilbup_names and len(pilbup_names) == 5  # whole names
-    assert _text(driver, "conn-state") == "Terhubung (langsung)"
+    _wait_text(driver, "conn-state", "Terhubung (langsung)")
     print(f"screenshots in {folder}")
     assert severe_logs(duo) == []
 
@@ -253,8 +255,16 @@ def _log_in(driver: Any, base: str, username: str) -> None:
 
 
 def _click(driver: Any, selector: str) -> None:
-    _wait(driver, lambda d: d.find_elements("css selector", selector), f"no {selector}")
-    driver.find_element("css selector", selector).click()
+    """Click an element; the follow bar is redrawn on every view change, so a stale element is looked up again."""
+
+    def clicked(d: Any) -> bool:
+        try:
+            d.find_element("css selector", selector).click()
+        except (NoSuchElementException, StaleElementReferenceException):
+            return False
+        return True
+
+    _wait(driver, clicked, f"could not click {selector}")
 
 
 def _become_presenter(duo: Any) -> None:
