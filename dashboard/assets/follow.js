@@ -151,6 +151,9 @@ one click. The bar and banners are drawn here with plain DOM (texts as text, nev
             if (p && !isPresenter() && me().role === "admin") { parts.push(button("presenter-takeover", "Ambil alih presenter")); }
             if (isPresenter()) {
                 parts.push(button("presenter-release", "Lepas presenter"));
+                parts.push(el("input", {id: "handover-to", class: "fb-time", placeholder: "nama pengguna",
+                                        "aria-label": "Serahkan presenter kepada"}));
+                parts.push(button("presenter-handover", "Serahkan"));
                 if (frozen()) {
                     parts.push(button("freeze-live", "Kembali ke live", "fb-primary"));
                 } else {
@@ -207,6 +210,12 @@ one click. The bar and banners are drawn here with plain DOM (texts as text, nev
         case "presenter-take": post("/api/v1/presenter", {action: "take"}).then(function () { F.lastReported = ""; report(); }); break;
         case "presenter-takeover": post("/api/v1/presenter", {action: "takeover"}).then(function () { F.lastReported = ""; report(); }); break;
         case "presenter-release": post("/api/v1/presenter", {action: "release"}); break;
+        case "presenter-handover": {
+            const to = ((document.getElementById("handover-to") || {}).value || "").trim();
+            if (!to) { F.msg = "Tulis nama pengguna penerima"; draw(); break; }
+            post("/api/v1/presenter", {action: "handover", to: to});
+            break;
+        }
         case "freeze-now": post("/api/v1/snapshots", {}).then(goToOwn); break;
         case "freeze-at-go": {
             const v = (document.getElementById("freeze-at") || {}).value;

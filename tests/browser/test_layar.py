@@ -360,12 +360,16 @@ def test_freeze_shows_the_same_numbers_to_followers_until_back_to_live(served, d
     _click(duo.driver, "#freeze-now")
     _wait(second, lambda d: "snapshot=" in _here(d), "the follower did not freeze")
     snapshot_url = _here(second)
-    label = _wait(second, lambda d: _text(d, "freeze-label"), "no frozen banner")
+    frozen_label = "const e = document.querySelector('#page-layar .ly-frozen-label'); return e ? e.textContent : null;"
+    label = _wait(second, lambda d: _js(d, frozen_label), "no frozen banner")
+    assert _js(second, "return document.getElementById('freeze-label').textContent") == label  # for the presenter
     assert re.fullmatch(r"BEKU per \d\d\.\d\d WIB", label)
     _wait(second, lambda d: _view_index(d) == 2, "frozen view not at the presenter's position")
     assert _votes_shown(second, PILBUP) == live_votes
     _folder(tmp_path)
     second.save_screenshot(str(_folder(tmp_path) / "layar-beku-1280x720.png"))
+    m = _js(second, MEASURE)  # the frozen screen, banner included, still fits 720p and stays readable
+    assert m["outside"] == [] and m["crowded"] == [] and m["min"] >= 14, m
 
     # a new result arrives: live numbers move, the frozen screen does not
     seq = _js(second, "return window.deskLive.seq")
@@ -380,13 +384,13 @@ def test_freeze_shows_the_same_numbers_to_followers_until_back_to_live(served, d
     _wait(second, lambda _d: (_js(second, "return window.deskLive.seq") or 0) > (seq or 0), "no push reached it")
     time.sleep(0.5)
     assert _votes_shown(second, PILBUP) == live_votes
-    assert _text(second, "freeze-label") == label
+    assert _js(second, frozen_label) == label
 
     # the snapshot's own link shows the same numbers later, to anyone
     duo.driver.get(f"{base}{snapshot_url}")
     _wait(duo.driver, lambda d: d.find_elements("css selector", "#page-layar.ly-frozen-screen"), "no snapshot page")
     assert _votes_shown(duo.driver, PILBUP) == live_votes
-    assert _js(duo.driver, "return document.querySelector('.ly-frozen-label').textContent") == label
+    assert _js(duo.driver, frozen_label) == label
 
     # back to live for everyone
     duo.driver.get(f"{base}/layar?interval=600")
@@ -489,3 +493,22 @@ def test_the_big_screen_says_so_when_the_server_stops_and_recovers(dash_duo, tmp
         _wait_text(driver, "conn-state", "Terhubung (langsung)")
     finally:
         _stop(proc)
+
+
+def test_the_presenter_role_is_handed_over_explicitly(served, second) -> None:
+    duo = served
+    base = duo.base_url
+    log_in_ok(duo, "operator")
+    _become_presenter(duo)
+    _log_in(second, base, "admin")
+    _wait_text(second, "presenter-name", "Presenter: operator")
+    assert not second.find_elements("css selector", "#presenter-take")  # one presenter at a time
+    _wait(second, lambda d: d.find_elements("css selector", "#presenter-takeover"), "admin sees no take-over")
+
+    duo.find_element("#handover-to").send_keys("admin")
+    _click(duo.driver, "#presenter-handover")
+    _wait_text(second, "presenter-name", "Presenter: admin")
+    _wait(second, lambda d: d.find_elements("css selector", "#presenter-release"), "admin is not presenting")
+    _wait_text(duo.driver, "presenter-name", "Presenter: admin")
+    assert not duo.driver.find_elements("css selector", "#presenter-release")
+    assert severe_logs(duo) == []
