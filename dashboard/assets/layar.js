@@ -64,7 +64,7 @@
     function tick() {
         const root = document.getElementById("page-layar");
         const screenTab = isScreenTab();
-        document.body.classList.toggle("bigscreen", !!root || screenTab);
+        document.body.classList.toggle("bigscreen", !!root);  // the dark theme: the big-screen views only
         document.body.classList.toggle("screen-tab", screenTab);
         setText("ly-clock", clockFmt.format(new Date()).replace(/:/g, ".") + " WIB");
         if (!root) { P.root = null; return; }

@@ -279,7 +279,7 @@ def _mirrors(follower: Any, presenter: Any, what: str) -> str:
     return want
 
 
-def test_a_follower_mirrors_page_drilldown_and_filters_joins_late_and_steps_out(served, desk, second) -> None:
+def test_a_follower_mirrors_page_drilldown_and_filters_joins_late_and_steps_out(served, desk, second, tmp_path) -> None:
     duo = served
     base = duo.base_url
     secret = _display_token(desk)
@@ -289,7 +289,8 @@ def test_a_follower_mirrors_page_drilldown_and_filters_joins_late_and_steps_out(
     _open_screen(second, base, secret, "&follow=1")  # the big screen in follow mode
     _mirrors(second, duo.driver, "Ringkasan")
     _wait_text(second, "follow-state", "Mengikuti presenter")
-    assert _js(second, "return document.body.classList.contains('bigscreen')")  # still the big-screen theme
+    assert _js(second, "return document.body.classList.contains('screen-tab')")  # an unattended screen:
+    assert not second.find_element("css selector", ".nav").is_displayed()  # nothing to click
 
     _click(duo.driver, "#nav-rekapitulasi")
     duo.wait_for_element("#page-rekapitulasi")
@@ -299,6 +300,8 @@ def test_a_follower_mirrors_page_drilldown_and_filters_joins_late_and_steps_out(
     drilled = _mirrors(second, duo.driver, "the drill-down")
     assert "region=16.07." in drilled
     _wait(second, lambda d: d.find_elements("css selector", "#page-rekapitulasi"), "follower shows no recap")
+    time.sleep(1)
+    second.save_screenshot(str(_folder(tmp_path) / "ikuti-rekapitulasi.png"))
 
     _click(duo.driver, "#nav-kejadian")
     duo.wait_for_element("#page-kejadian")
@@ -313,7 +316,7 @@ def test_a_follower_mirrors_page_drilldown_and_filters_joins_late_and_steps_out(
     second.get(f"{base}/ikuti")
     _wait(second, lambda d: _here(d) == filtered, f"late joiner not at {filtered}: {_here(second)}")
     _wait_text(second, "follow-state", "Mengikuti presenter")
-    assert not _js(second, "return document.body.classList.contains('bigscreen')")  # an official's own theme
+    assert not _js(second, "return document.body.classList.contains('screen-tab')")  # an official's browser
 
     # step out: the official browses on its own, clearly marked, and the presenter's moves no longer pull it
     _click(second, "#nav-logistik")
@@ -512,3 +515,14 @@ def test_the_presenter_role_is_handed_over_explicitly(served, second) -> None:
     _wait_text(duo.driver, "presenter-name", "Presenter: admin")
     assert not duo.driver.find_elements("css selector", "#presenter-release")
     assert severe_logs(duo) == []
+
+
+def test_an_idle_screen_is_not_called_stale(served, desk) -> None:
+    """No new data for a while is not silence: the heartbeats keep the screen "live" (no false stale banner)."""
+    driver = served.driver
+    _open_screen(driver, served.base_url, _display_token(desk), "&interval=600")
+    _wait_text(driver, "conn-state", "Terhubung (langsung)")
+    for _ in range(5):
+        time.sleep(2.5)
+        assert _text(driver, "conn-state") == "Terhubung (langsung)"
+        assert not _banner(driver)["shown"]
