@@ -9,6 +9,7 @@ whole current state at once (`state()`), never a replay of changes.
 from __future__ import annotations
 
 import threading
+import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
@@ -69,6 +70,7 @@ class Presence:
     version: int = 0
     updated_at: datetime | None = None
     last_act: str = "mulai"
+    epoch: str = field(default_factory=lambda: uuid.uuid4().hex[:12])  # a new one per server start: versions restart
     _lock: Any = field(default_factory=threading.Lock, repr=False)
 
     def state(self) -> dict[str, Any]:
@@ -80,6 +82,7 @@ class Presence:
         return {
             "seq": self.version,
             "version": self.version,
+            "epoch": self.epoch,
             "presenter": asdict(self.presenter) if self.presenter else None,
             "view": {**asdict(self.view), "target": self.view.target()},
             "updated_at": self.updated_at.isoformat() if self.updated_at else None,

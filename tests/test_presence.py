@@ -61,7 +61,7 @@ def test_a_late_follower_gets_the_whole_current_view_at_once() -> None:
     p.set_view(ANI, "/rekapitulasi", "?contest=pilgub-sumsel")
     p.freeze(ANI, {"id": 7, "as_of": "2024-11-27T03:00:00+00:00", "label": "BEKU per 10.00 WIB"})
     late = p.state()  # what GET /api/v1/view and `view:get` answer
-    assert late["version"] == 4
+    assert late["version"] == 4 and late["epoch"] == p.epoch != Presence().epoch  # a restart is told apart
     assert late["view"]["target"] == "/layar?snapshot=7"
     assert late["view"]["frozen"]["label"] == "BEKU per 10.00 WIB"
     back = p.unfreeze(ANI)

@@ -57,7 +57,9 @@ one click. The bar and banners are drawn here with plain DOM (texts as text, nev
     }
 
     function accept(state) {
-        if (!state || typeof state.version !== "number" || state.version < F.version) { return; }
+        if (!state || typeof state.version !== "number") { return; }
+        if (F.state && state.epoch !== F.state.epoch) { F.version = -1; }  // the server restarted: versions restart
+        if (state.version < F.version) { return; }
         F.version = state.version;
         F.state = state;
         window.deskFollowState = state;  // for tests and the console
@@ -251,7 +253,7 @@ one click. The bar and banners are drawn here with plain DOM (texts as text, nev
             view: function (msg, connected) {
                 if (connected && F.wasConnected === false) { fetchState(); }  // reconnect: the current view at once
                 F.wasConnected = !!connected;
-                if (msg && msg.version > F.version) { accept(msg); }
+                if (msg) { accept(msg); }
                 return window.dash_clientside.no_update;
             },
         },

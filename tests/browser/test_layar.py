@@ -526,3 +526,19 @@ def test_an_idle_screen_is_not_called_stale(served, desk) -> None:
         time.sleep(2.5)
         assert _text(driver, "conn-state") == "Terhubung (langsung)"
         assert not _banner(driver)["shown"]
+
+
+def test_pushed_results_change_the_big_screen_without_reload(served, desk) -> None:
+    driver = served.driver
+    _open_screen(driver, served.base_url, _display_token(desk), "&interval=600")
+    _key(driver, Keys.ARROW_RIGHT)  # the Pilbup view
+    _wait(driver, lambda d: _view_index(d) == 2, "no Pilbup view")
+    _js(driver, "window.__same_page = true;")
+    assert _votes_shown(driver, PILBUP) == ["0"] * 5
+    _seed(desk)
+    _wait(driver, lambda d: _votes_shown(d, PILBUP) == ["130", "115", "55", "35", "18"], "votes not pushed")
+    width = _js(driver, f"return document.querySelector('[data-bar=\"{PILBUP}-share-1\"]').style.width")
+    assert width == "36.83%"  # the bar follows, and its share is written beside it
+    _wait(driver, lambda d: _text(d, f"{PILBUP}-reported") == "2 / 2.564 TPS", "Ringkasan figures not pushed")
+    assert _js(driver, "return window.__same_page === true")
+    assert severe_logs(served) == []
