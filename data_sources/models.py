@@ -225,3 +225,14 @@ class AuditEntry(Base):
     entity_id: Mapped[str] = mapped_column(String(120))
     before: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     after: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+
+
+class Snapshot(Base):
+    """A frozen view of a vicon session: the moment its numbers are taken from, who froze it and when."""
+
+    __tablename__ = "snapshots"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    as_of: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    created_by: Mapped[str] = mapped_column(String(120))
+    note: Mapped[str] = mapped_column(String(200), default="")

@@ -19,6 +19,7 @@ from data_sources import accounts, summary
 from data_sources.audit import AuditPage, audit_facets, audit_page, change_text
 from layouts.common import card, denied, desk, has_role, principal, table
 from layouts.forms import choice, field, row
+from layouts.snapshots_admin import snapshots_card
 
 ROLE_TEXT = {
     "admin": "admin",
@@ -231,6 +232,7 @@ def layout(**_params: str) -> html.Div:
                     forms,
                     card("Pengguna", html.Div(users_table(me) if allowed else None, id="users-box")),
                     card("Token", html.Div(tokens_table() if allowed else None, id="tokens-box")),
+                    snapshots_card() if allowed else None,
                     card(
                         "Jejak audit",
                         html.Div(

@@ -79,8 +79,13 @@ def test_operator_clicks_through_every_page(served, desk) -> None:
     duo = served
     incidents.create_incident(
         desk.store,
-        {"stage": "pemungutan-suara", "category": "logistik", "severity": "tinggi", "kecamatan": "16.07.10",
-         "description": INCIDENT_TEXT},
+        {
+            "stage": "pemungutan-suara",
+            "category": "logistik",
+            "severity": "tinggi",
+            "kecamatan": "16.07.10",
+            "description": INCIDENT_TEXT,
+        },
         Actor("uji", "operator"),
     )
     log_in_ok(duo, "operator")
@@ -158,8 +163,9 @@ def test_admin_route_inside_the_app_shows_a_notice_to_an_operator(served) -> Non
     log_in_ok(duo, "operator")
     duo.wait_for_element("#page-ringkasan")
     # ... and when the app's own router is sent there without a page load, the page says no
-    duo.driver.execute_script("window.history.pushState({}, '', '/admin');"
-                              "window.dispatchEvent(new PopStateEvent('popstate'));")
+    duo.driver.execute_script(
+        "window.history.pushState({}, '', '/admin');window.dispatchEvent(new PopStateEvent('popstate'));"
+    )
     duo.wait_for_element("#page-admin")
     duo.wait_for_text_to_equal("#page-admin .notice-denied", "Halaman ini hanya untuk admin.")
     assert absent(duo, ".users-table")
