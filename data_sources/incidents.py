@@ -22,6 +22,7 @@ from dashboard.catalog import (
 from dashboard.codes import is_within, normalize_tps_code
 from dashboard.fmt import now_utc
 from data_sources import geo
+from data_sources.errors import FieldErrors
 from data_sources.models import Incident, IncidentEvent, Region, Tps
 from data_sources.store import Store, audit
 
@@ -44,12 +45,8 @@ CHOICE_FILTERS: dict[str, Mapping[str, str]] = {
 }
 
 
-class IncidentError(ValueError):
+class IncidentError(FieldErrors):
     """A bad incident, status change or filter; `errors` maps field to message."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
 
 
 @dataclass(frozen=True)
@@ -81,15 +78,6 @@ class Area:
 INDONESIA = Area(LAT_RANGE[0], LAT_RANGE[1], LON_RANGE[0], LON_RANGE[1])
 
 
-def _positions(coords: Any) -> Iterable[tuple[float, float]]:
-    """Every (lon, lat) position inside a GeoJSON coordinates array."""
-    if isinstance(coords, list | tuple) and coords and isinstance(coords[0], int | float):
-        yield float(coords[0]), float(coords[1])
-    elif isinstance(coords, list | tuple):
-        for part in coords:
-            yield from _positions(part)
-
-
 def _box(points: Iterable[tuple[float, float]], margin: float) -> Area | None:
     """The box around (lat, lon) points widened by `margin` degrees; None without points."""
     lats, lons = [], []
@@ -116,7 +104,7 @@ def regency_area(
     if boundaries:
         polygons = [f for f in boundaries.get("features", []) if f["properties"]["kode"] in codes]
         box = _box(
-            ((lat, lon) for f in polygons for lon, lat in _positions(f["geometry"].get("coordinates"))),
+            ((lat, lon) for f in polygons for lon, lat in geo.positions(f["geometry"].get("coordinates"))),
             BOUNDARY_MARGIN,
         )
         if box is not None:

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import subprocess
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,6 +17,7 @@ from dashboard.catalog import CATEGORIES, SEVERITY_COLORS
 from dashboard.fmt import WIB, now_utc
 from data_sources import accounts, geo, incidents
 from data_sources.models import AuditEntry, Incident, IncidentEvent
+from tests import deskjs
 from tests.conftest import SHARED, render_page, texts
 
 BOUNDARIES = SHARED / "boundaries" / "banyuasin_kecamatan_adm3.geojson"
@@ -29,7 +27,6 @@ TPS = "16.07.10.2001.001"
 OTHER_KEC = "16.07.01"
 HTML_TEXT = "<b>Kotak suara</b> rusak <script>alert(1)</script> & <i>basah</i>"
 OPERATOR = Actor("operator", "operator")
-ASSETS = Path(im.__file__).resolve().parent / "assets"
 
 
 def good(**changes: Any) -> dict[str, Any]:
@@ -425,7 +422,7 @@ def regions() -> dict[str, str]:
 def test_map_without_boundaries_is_bubbles_at_the_centroids_with_a_point_per_incident() -> None:
     rows = sample()
     names = regions()
-    centres = im.region_centres(names, geo.kecamatan_centroids())
+    centres = geo.region_centres(names, geo.kecamatan_centroids())
     fig = im.incident_map(rows, names, None, centres)
     bubbles, points = fig.data
     assert bubbles.type == "scattergeo" and len(bubbles.lat) == 21
@@ -451,7 +448,7 @@ def test_map_with_boundaries_is_a_choropleth_of_the_kecamatan() -> None:
         pytest.skip(f"reference boundaries absent: {BOUNDARIES}")
     boundaries = geo.load_boundaries(BOUNDARIES)
     names = regions()
-    centres = im.region_centres(names, geo.kecamatan_centroids(), boundaries)
+    centres = geo.region_centres(names, geo.kecamatan_centroids(), boundaries)
     fig = im.incident_map(sample(), names, boundaries, centres)
     shapes, points = fig.data
     assert shapes.type == "choropleth" and shapes.featureidkey == "properties.kode"
@@ -467,7 +464,7 @@ def test_map_with_boundaries_is_a_choropleth_of_the_kecamatan() -> None:
 def test_a_region_without_centroid_is_placed_in_the_middle_of_its_shape() -> None:
     polygon = {"type": "Polygon", "coordinates": [[[104.0, -3.0], [105.0, -3.0], [105.0, -2.0], [104.0, -3.0]]]}
     boundaries = {"type": "FeatureCollection", "features": [{"properties": {"kode": "99.01"}, "geometry": polygon}]}
-    assert im.region_centres(["99.01", "99.02"], {}, boundaries) == {"99.01": (-2.5, 104.5)}
+    assert geo.region_centres(["99.01", "99.02"], {}, boundaries) == {"99.01": (-2.5, 104.5)}
 
 
 def test_timeline_is_per_hour_by_category_stacked() -> None:
@@ -505,6 +502,25 @@ def test_kejadian_page_lists_incidents_with_history_and_html_as_text(desk, clien
     assert "Ubah status" in texts(render_page(client_as("operator"), "/kejadian"))
     blob = json.dumps(tree)
     assert "<script>alert(1)</script>" not in blob.replace(json.dumps(HTML_TEXT)[1:-1], "")
+
+
+def test_html_sent_through_the_api_is_shown_as_text_on_every_page(desk, reporter, client_as) -> None:  # noqa: ANN001
+    note = "<i>dicek</i> & <b>aman</b>"
+    made = reporter.post("/api/v1/incidents", json=good(description=HTML_TEXT)).get_json()
+    operator = client_as("operator")
+    assert (
+        operator.patch(f"/api/v1/incidents/{made['id']}", json={"status": "diverifikasi", "note": note}).status_code
+        == 200
+    )
+    viewer = client_as("viewer")
+    back = viewer.get(f"/api/v1/incidents/{made['id']}").get_json()
+    assert back["description"] == HTML_TEXT and back["history"][-1]["note"] == note  # stored as sent
+    kejadian = render_page(viewer, "/kejadian")
+    shown = texts(kejadian)
+    assert HTML_TEXT in shown and any(t.endswith(f"Baru → Diverifikasi — {note}") for t in shown)
+    hover = find(kejadian, "kj-map")["props"]["figure"]["data"][1]["text"][0]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in hover and "<script>" not in hover
+    assert HTML_TEXT in texts(render_page(viewer, "/"))  # Ringkasan's latest incidents
 
 
 def test_kejadian_filters_come_from_the_address(several, client_as) -> None:  # noqa: ANN001
@@ -578,32 +594,27 @@ def test_live_updates_are_clientside_only(app) -> None:  # noqa: ANN001
 
 def test_browser_helpers_match_python() -> None:
     """assets/incidents.js places, buckets, formats and filters like dashboard.incident_maps and data_sources."""
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not installed")
     rows = sample()
     centres = {TALANG_KELAPA: [-2.8, 104.6], OTHER_KEC: [-2.9, 104.9]}
     since = datetime(2024, 11, 27, 8, 0, tzinfo=WIB)
     filters = {"category": ["hak-pilih", "keamanan"], "status": ["baru"], "since": since}
     js_filters = {**filters, "since": since.isoformat()}
-    program = f"""
-        global.window = {{addEventListener() {{}}, dash_clientside: {{}}}};
-        global.document = {{addEventListener() {{}}}};
-        require({json.dumps(str(ASSETS / "recap.js"))});
-        require({json.dumps(str(ASSETS / "incidents.js"))});
-        const d = window.deskIncidents;
-        const rows = {json.dumps(rows)};
-        console.log(JSON.stringify({{
-            positions: rows.map(r => d.position(r, {json.dumps(centres)})),
+    out = deskjs.evaluate(
+        """{
+            positions: rows.map(r => d.position(r, centres)),
             when: rows.map(r => d.fmtWib(r.occurred_at, true)),
             buckets: rows.map(r => d.hourBucket(r.occurred_at)),
-            timeline: d.timelineData(rows, {json.dumps(list(CATEGORIES))}),
-            matches: rows.map(r => d.matches(r, {json.dumps(js_filters)})),
-            place: d.placeText({{kecamatan_name: "Talang Kelapa", tps: "16.07.10.2001.003"}}),
-            hover: d.incidentHover(rows[0], {json.dumps(im.labels())}),
-        }}));
-    """
-    out = json.loads(subprocess.run([node, "-e", program], capture_output=True, text=True, check=True).stdout)
+            timeline: d.timelineData(rows, categories),
+            matches: rows.map(r => d.matches(r, filters)),
+            place: d.placeText({kecamatan_name: "Talang Kelapa", tps: "16.07.10.2001.003"}),
+            hover: d.incidentHover(rows[0], labels),
+        }""",
+        rows=rows,
+        centres=centres,
+        categories=list(CATEGORIES),
+        filters=js_filters,
+        labels=im.labels(),
+    )
     tuples = {k: (lat, lon) for k, (lat, lon) in centres.items()}
     assert out["positions"] == [pytest.approx(list(im.incident_position(r, tuples))) for r in rows]
     assert out["when"] == [im.when_text(r["occurred_at"]) for r in rows]
