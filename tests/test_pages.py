@@ -77,6 +77,8 @@ def test_ringkasan_shows_each_contest_with_progress_leader_and_last_change(fille
 
 def test_ringkasan_shows_open_incidents_by_severity_readiness_and_their_last_changes(filled, client_as) -> None:  # noqa: ANN001
     desk = filled.server.extensions["desk"]
+    (ballots,) = logistics.board(desk.store, kecamatan=["16.07.10"], item=["surat-suara-pilbup-banyuasin"])
+    logistics.update(desk.store, "16.07.10", ballots.item, ballots.needed, "diterima", "operator")
     tree = render_page(client_as("viewer"), "/")
     assert [text_of(tree, f"inc-open-{s}") for s in ("rendah", "sedang", "tinggi", "kritis", "total")] == [
         "0",
