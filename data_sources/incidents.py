@@ -37,6 +37,11 @@ AREA_MARGIN = 0.3  # degrees around the kecamatan centroids
 BOUNDARY_MARGIN = 0.05  # degrees around the kecamatan polygons
 OPEN_ALIAS = "terbuka"  # status filter shorthand for every open status
 NOTE_REQUIRED = {"ditolak": "alasan penolakan wajib diisi"}
+FIELDS = (
+    "kecamatan", "desa", "tps", "latitude", "longitude", "occurred_at",
+    "stage", "category", "severity", "status", "description",
+)  # fmt: skip
+CHANGE_FIELDS = ("status", "note")
 CHOICE_FILTERS: dict[str, Mapping[str, str]] = {
     "category": CATEGORIES,
     "severity": SEVERITIES,
@@ -204,14 +209,25 @@ def _optional_text(payload: Mapping[str, Any], name: str) -> Any:
     return None if value == "" else value
 
 
-def create_incident(store: Store, payload: dict[str, Any], actor: Actor, area: Area | None = None) -> dict[str, Any]:
+def unknown_fields(
+    payload: Mapping[str, Any], known: Iterable[str], why: str = "kolom tidak dikenal"
+) -> dict[str, str]:
+    """A message for each field of `payload` that is not in `known` (a typo must not be dropped silently)."""
+    allowed = list(known)
+    return {k: f"{why}; yang diterima: {', '.join(allowed)}" for k in payload if k not in allowed}
+
+
+def create_incident(
+    store: Store, payload: dict[str, Any], actor: Actor, area: Area | None = None, strict: bool = False
+) -> dict[str, Any]:
     """Validate and store a new incident (status baru); raises IncidentError naming each bad field.
 
-    Coordinates must lie in `area` (by default the box around the store's kecamatan centroids).
+    Coordinates must lie in `area` (by default the box around the store's kecamatan centroids). `strict` (the
+    API) also refuses fields outside FIELDS, so that a misspelt one is not silently dropped.
     """
     if not isinstance(payload, dict):
         raise IncidentError({"body": "harus objek JSON"})
-    errors: dict[str, str] = {}
+    errors: dict[str, str] = unknown_fields(payload, FIELDS) if strict else {}
     for name, choices in (("stage", STAGES), ("category", CATEGORIES), ("severity", SEVERITIES)):
         _check_choice(payload, name, choices, errors)
     status = payload.get("status")

@@ -122,6 +122,8 @@ BAD_INPUTS = [
     ("description not text", {"description": 12}, "description"),
     ("time without zone", {"occurred_at": "2024-11-27T09:30:00"}, "occurred_at"),
     ("time not a time", {"occurred_at": "kemarin sore"}, "occurred_at"),
+    ("a misspelt field", {"lat": -2.9}, "lat"),
+    ("a reporter of its own", {"reporter": "Budi"}, "reporter"),
 ]
 
 
@@ -251,6 +253,7 @@ ILLEGAL = [
     ("baru", {"status": "ditolak", "note": "   "}, "note", 422),
     ("baru", {"status": "diverifikasi", "note": "x" * (incidents.MAX_NOTE + 1)}, "note", 422),
     ("baru", {"status": "diverifikasi", "note": 5}, "note", 422),
+    ("baru", {"status": "diverifikasi", "severity": "kritis"}, "severity", 422),  # only the status changes
     ("selesai", {"status": "ditangani"}, "status", 422),
     ("ditolak", {"status": "diverifikasi"}, "status", 422),
 ]
