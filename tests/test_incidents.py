@@ -18,7 +18,7 @@ from dashboard.fmt import WIB, now_utc
 from data_sources import accounts, geo, incidents
 from data_sources.models import AuditEntry, Incident, IncidentEvent
 from tests import deskjs
-from tests.conftest import SHARED, render_page, texts
+from tests.conftest import SHARED, component, render_page, texts
 
 BOUNDARIES = SHARED / "boundaries" / "banyuasin_kecamatan_adm3.geojson"
 TALANG_KELAPA = "16.07.10"
@@ -521,7 +521,7 @@ def test_html_sent_through_the_api_is_shown_as_text_on_every_page(desk, reporter
     kejadian = render_page(viewer, "/kejadian")
     shown = texts(kejadian)
     assert HTML_TEXT in shown and any(t.endswith(f"Baru → Diverifikasi — {note}") for t in shown)
-    hover = find(kejadian, "kj-map")["props"]["figure"]["data"][1]["text"][0]
+    hover = component(kejadian, "kj-map")["props"]["figure"]["data"][1]["text"][0]
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in hover and "<script>" not in hover
     assert HTML_TEXT in texts(render_page(viewer, "/"))  # Ringkasan's latest incidents
 
@@ -541,28 +541,14 @@ def test_kejadian_filters_come_from_the_address(several, client_as) -> None:  # 
     assert any(t.startswith("severity:") for t in bad) and len([t for t in bad if t.startswith("#")]) == 5
 
 
-def find(tree: Any, component_id: str) -> dict | None:
-    """The component with this id in a rendered tree."""
-    if isinstance(tree, dict):
-        props = tree.get("props", {})
-        if props.get("id") == component_id:
-            return tree
-        return find(props.get("children"), component_id)
-    if isinstance(tree, list):
-        for child in tree:
-            if (found := find(child, component_id)) is not None:
-                return found
-    return None
-
-
 def test_kejadian_page_uses_the_configured_boundaries(desk, client_as) -> None:  # noqa: ANN001
-    graph = find(render_page(client_as("viewer"), "/kejadian"), "kj-map")["props"]
+    graph = component(render_page(client_as("viewer"), "/kejadian"), "kj-map")["props"]
     assert [t["type"] for t in graph["figure"]["data"]] == ["scattergeo", "scattergeo"]
     assert graph["config"]["topojsonURL"] == "/assets/topojson/"
     if not BOUNDARIES.exists():
         pytest.skip(f"reference boundaries absent: {BOUNDARIES}")
     desk.config.boundaries = BOUNDARIES
-    graph = find(render_page(client_as("viewer"), "/kejadian"), "kj-map")["props"]
+    graph = component(render_page(client_as("viewer"), "/kejadian"), "kj-map")["props"]
     assert [t["type"] for t in graph["figure"]["data"]] == ["choropleth", "scattergeo"]
     assert len(graph["figure"]["data"][0]["locations"]) == 21
 

@@ -20,7 +20,7 @@ from data_sources import accounts, geo, incidents, logistics
 from data_sources.logistics import LogisticsRow
 from data_sources.models import AuditEntry, Logistics
 from tests import deskjs
-from tests.conftest import DEMO, SHARED, render_page, texts
+from tests.conftest import DEMO, SHARED, render_page, text_of, texts
 
 BOUNDARIES = SHARED / "boundaries" / "banyuasin_kecamatan_adm3.geojson"
 TALANG_KELAPA = "16.07.10"
@@ -265,24 +265,10 @@ def test_ringkasan_shows_incidents_by_severity_readiness_and_last_changes(desk, 
     tree = render_page(client_as("viewer"), "/")
     shown = texts(tree)
     assert "Kritis" in shown and "<b>Ricuh</b> di TPS" in shown
-    assert find_text(tree, "inc-open-kritis") == "1" and find_text(tree, "inc-open-total") == "1"
-    assert find_text(tree, "rs-log-done") == "1 / 147"
-    assert find_text(tree, "log-readiness") not in ("", "0,00 %")
-    assert find_text(tree, "log-updated").endswith("WIB") and find_text(tree, "inc-updated").endswith("WIB")
-
-
-def find_text(tree: Any, component_id: str) -> str | None:
-    """The text of the component with this id in a rendered tree."""
-    if isinstance(tree, dict):
-        props = tree.get("props", {})
-        if props.get("id") == component_id:
-            return props.get("children")
-        return find_text(props.get("children"), component_id)
-    if isinstance(tree, list):
-        for child in tree:
-            if (found := find_text(child, component_id)) is not None:
-                return found
-    return None
+    assert text_of(tree, "inc-open-kritis") == "1" and text_of(tree, "inc-open-total") == "1"
+    assert text_of(tree, "rs-log-done") == "1 / 147"
+    assert text_of(tree, "log-readiness") not in ("", "0,00 %")
+    assert text_of(tree, "log-updated").endswith("WIB") and text_of(tree, "inc-updated").endswith("WIB")
 
 
 def test_browser_line_states_match_python() -> None:

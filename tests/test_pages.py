@@ -7,7 +7,7 @@ import pytest
 from dashboard.actors import Actor
 from dashboard.fmt import fmt_pct, fmt_wib
 from data_sources import incidents, logistics, results
-from tests.conftest import render_page, texts
+from tests.conftest import render_page, text_of, texts
 
 PILBUP = "Pemilihan Bupati dan Wakil Bupati Banyuasin"
 PILGUB = "Pemilihan Gubernur dan Wakil Gubernur Sumatera Selatan"
@@ -44,20 +44,6 @@ def filled(app):  # noqa: ANN001
     )
     logistics.update(store, "16.07.10", "kotak-suara", 10, "kurang", "operator")
     return app
-
-
-def text_of(tree, component_id: str) -> str | None:  # noqa: ANN001
-    """The text of the component with this id in a rendered tree (None when there is none)."""
-    if isinstance(tree, dict):
-        props = tree.get("props", {})
-        if props.get("id") == component_id:
-            return props.get("children")
-        return text_of(props.get("children"), component_id)
-    if isinstance(tree, list):
-        for child in tree:
-            if (found := text_of(child, component_id)) is not None:
-                return found
-    return None
 
 
 def test_ringkasan_shows_each_contest_with_progress_leader_and_last_change(filled, client_as) -> None:  # noqa: ANN001
