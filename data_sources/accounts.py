@@ -52,6 +52,12 @@ def _user_info(u: User) -> UserInfo:
     return UserInfo(u.id, u.username, u.role, u.active, u.created_at)
 
 
+_TOKEN_COLUMNS = tuple(
+    ApiToken.__table__.c[name]
+    for name in ("id", "name", "role", "region_code", "created_at", "created_by", "revoked_at")
+)
+
+
 def _token_info(t: ApiToken) -> TokenInfo:
     return TokenInfo(t.id, t.name, t.role, t.region_code, t.created_at, t.created_by, t.revoked_at)
 
@@ -151,11 +157,11 @@ def verify_token(store: Store, secret: str) -> TokenInfo | None:
     """The unrevoked token with this secret, else None."""
     if not secret or len(secret) > 200:
         return None
-    with store.reader() as s:
-        token = s.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(secret)))
-        if token is None or token.revoked_at is not None:
-            return None
-        return _token_info(token)
+    table = ApiToken.__table__
+    query = select(*_TOKEN_COLUMNS).where(table.c.token_hash == hash_token(secret), table.c.revoked_at.is_(None))
+    with store.engine.connect() as conn:  # one indexed lookup per request: a revocation counts at once
+        row = conn.execute(query).first()
+    return TokenInfo(*row) if row is not None else None
 
 
 def get_token(store: Store, token_id: int) -> TokenInfo | None:
