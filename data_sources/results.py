@@ -10,7 +10,7 @@ from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, insert, select
+from sqlalchemy import Connection, and_, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -19,7 +19,7 @@ from dashboard.actors import Actor
 from dashboard.codes import is_within, normalize_tps_code
 from dashboard.fmt import now_utc
 from data_sources.models import AuditEntry, Result
-from data_sources.store import Store, audit
+from data_sources.store import Store, audit, reserve_ids
 
 CREATED, SAME, CONFLICT, REJECTED, FORBIDDEN = "created", "same", "conflict", "rejected", "forbidden"
 HTTP_STATUS = {CREATED: 201, SAME: 200, CONFLICT: 409, REJECTED: 422, FORBIDDEN: 403}
@@ -195,6 +195,8 @@ class Pending:
 
 
 _COLUMNS = tuple(Result.__table__.c)
+_RESULT_COLUMNS = tuple(c.key for c in _COLUMNS)
+_AUDIT_COLUMNS = ("at", "actor", "action", "entity", "entity_id", "before", "after")
 
 
 def _newest(conn: Connection, keys: set[tuple[str, str]]) -> dict[tuple[str, str], Any]:
@@ -228,24 +230,22 @@ def _by_idempotency_key(conn: Connection, items: list[Pending]) -> dict[tuple[st
     return found
 
 
-def _decide(item: Pending, current: Any, earlier: Any, full: bool) -> Outcome | None:
-    """The answer for a result that is not new (same again, conflict), or None when it must be stored."""
+def _decide(item: Pending, current: Any, earlier: Any) -> tuple[Outcome, Any] | None:
+    """The answer for a result that is not new (same again, conflict) and the version it refers to, or None
+    when the result must be stored."""
     tally, tps = item.tally, item.tps
     if earlier is not None:
         if earlier.contest_id == item.contest_id and earlier.tps_code == tps and _same_numbers(earlier, tally):
-            return Outcome(SAME, result_dict(earlier) if full else None, message="sudah diterima sebelumnya")
-        return Outcome(CONFLICT, message="Idempotency-Key ini sudah dipakai untuk data lain")
+            return Outcome(SAME, message="sudah diterima sebelumnya"), earlier
+        return Outcome(CONFLICT, message="Idempotency-Key ini sudah dipakai untuk data lain"), None
     if current is not None and _same_numbers(current, tally):
-        return Outcome(SAME, result_dict(current) if full else None, message="hasil yang sama sudah tersimpan")
+        return Outcome(SAME, message="hasil yang sama sudah tersimpan"), current
     if current is not None and not item.correction:
-        return Outcome(
-            CONFLICT,
-            result_dict(current) if full else None,
-            message=(
-                f"TPS {tps} sudah punya hasil (versi {current.version}) dengan angka berbeda; "
-                "kirim sebagai koreksi dengan alasan"
-            ),
+        message = (
+            f"TPS {tps} sudah punya hasil (versi {current.version}) dengan angka berbeda; "
+            "kirim sebagai koreksi dengan alasan"
         )
+        return Outcome(CONFLICT, message=message), current
     return None
 
 
@@ -281,44 +281,57 @@ def write_batch(store: Store, items: list[Pending], full: bool = True) -> None:
     "conflict" outcomes (imports only count them). Raises IntegrityError when another process stored a
     version of one of these TPS meanwhile: nothing of the batch is then stored.
     """
-    table = Result.__table__
     with store.engine.begin() as conn:
         current = _newest(conn, {(i.contest_id, i.tps) for i in items})
         earlier = _by_idempotency_key(conn, items) if any(i.idempotency_key for i in items) else {}
         received_at = now_utc()
         created: list[tuple[Pending, SimpleNamespace, Any]] = []
+        answered: list[tuple[Pending, Any]] = []  # not stored: the version each answer shows (ids known later)
         for item in items:
             key = (item.contest_id, item.tps)
             idem = (item.idempotency_key, item.actor.name) if item.idempotency_key else None
             before = current.get(key)
-            item.outcome = _decide(item, before, earlier.get(idem) if idem else None, full)
-            if item.outcome is None:
-                row = _new_row(item, before, received_at)
-                created.append((item, row, before))
-                current[key] = row
-                if idem:
-                    earlier[idem] = row
-        if not created:
-            return
-        values = [{c.key: getattr(row, c.key) for c in _COLUMNS if c.key != "id"} for _i, row, _b in created]
-        ids = conn.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), values).scalars()
-        audits = []
-        for (item, row, before), new_id in zip(created, ids, strict=True):
-            row.id = new_id
-            after = result_dict(row)  # type: ignore[arg-type]
-            item.outcome = Outcome(CREATED, after)
-            audits.append(
-                {
-                    "at": received_at,
-                    "actor": item.actor.name,
-                    "action": f"result.{row.kind}",
-                    "entity": "result",
-                    "entity_id": f"{item.contest_id}/{item.tps}",
-                    "before": result_dict(before) if before is not None else None,
-                    "after": after,
-                }
-            )
-        conn.execute(insert(AuditEntry.__table__), audits)
+            decided = _decide(item, before, earlier.get(idem) if idem else None)
+            if decided is not None:
+                item.outcome, shown = decided
+                if full and shown is not None:
+                    answered.append((item, shown))
+                continue
+            row = _new_row(item, before, received_at)
+            created.append((item, row, before))
+            current[key] = row
+            if idem:
+                earlier[idem] = row
+        if created:
+            _insert_created(store, conn, created, received_at)
+    for item, shown in answered:
+        assert item.outcome is not None
+        item.outcome.result = result_dict(shown)
+
+
+def _insert_created(
+    store: Store, conn: Connection, created: list[tuple[Pending, SimpleNamespace, Any]], received_at: datetime
+) -> None:
+    """Give the new versions their ids, insert them and one audit row each, and set their outcomes."""
+    table = Result.__table__
+    audits = []
+    for (item, row, before), new_id in zip(created, reserve_ids(conn, table, len(created)), strict=True):
+        row.id = new_id
+        after = result_dict(row)  # type: ignore[arg-type]
+        item.outcome = Outcome(CREATED, after)
+        audits.append(
+            {
+                "at": received_at,
+                "actor": item.actor.name,
+                "action": f"result.{row.kind}",
+                "entity": "result",
+                "entity_id": f"{item.contest_id}/{item.tps}",
+                "before": result_dict(before) if before is not None else None,
+                "after": after,
+            }
+        )
+    store.bulk_insert(conn, table, _RESULT_COLUMNS).run(conn, [vars(row) for _i, row, _b in created])
+    store.bulk_insert(conn, AuditEntry.__table__, _AUDIT_COLUMNS).run(conn, audits)
 
 
 class GroupCommit:
