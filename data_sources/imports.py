@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -272,12 +273,15 @@ def _count(text: str) -> int | str | None:
     """A count from a cell: None when empty, an int when it is one, else the text (the rules reject it)."""
     if not text:
         return None
+    if text.isascii() and text.isdigit():  # the common case, without the regular expression
+        return int(text)
     return int(text) if _INT.match(text) else text
 
 
 _LOCAL_FORMATS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M")
 
 
+@lru_cache(maxsize=4096)
 def with_zone(text: str) -> str:
     """A time from a spreadsheet as ISO 8601; a time without a zone is read as WIB (UTC+7)."""
     moment: datetime | None = None

@@ -7,10 +7,11 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, select
+from sqlalchemy import Connection, and_, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -88,15 +89,23 @@ def _current(session: Session, contest_id: str, tps_code: str) -> Result | None:
     )
 
 
+@lru_cache(maxsize=4096)
+def _from_iso(text: str) -> datetime | None:
+    """An ISO 8601 moment, or None; cached, as a file's rows or a burst of reports share a few moments."""
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
 def _parse_time(value: Any, errors: dict[str, str]) -> datetime | None:
     if value in (None, ""):
         return None
     if isinstance(value, datetime):
         parsed = value
     elif isinstance(value, str):
-        try:
-            parsed = datetime.fromisoformat(value)
-        except ValueError:
+        parsed = _from_iso(value)  # type: ignore[assignment]
+        if parsed is None:
             errors["submitted_at"] = "format waktu harus ISO 8601, mis. 2024-11-27T14:05:00+07:00"
             return None
     else:
@@ -196,22 +205,22 @@ class Pending:
 
 _COLUMNS = tuple(Result.__table__.c)
 _RESULT_COLUMNS = tuple(c.key for c in _COLUMNS)
+_NEWEST = select(*_COLUMNS).where(  # every version of some TPS of a contest (built once: cheaper per request)
+    Result.__table__.c.contest_id == bindparam("contest"),
+    Result.__table__.c.tps_code.in_(bindparam("codes", expanding=True)),
+)
 _AUDIT_COLUMNS = ("at", "actor", "action", "entity", "entity_id", "before", "after")
 
 
 def _newest(conn: Connection, keys: set[tuple[str, str]]) -> dict[tuple[str, str], Any]:
     """The newest stored version of each (contest, TPS) among `keys`, as rows with every column."""
-    table = Result.__table__
     by_contest: dict[str, list[str]] = {}
     for contest_id, tps in keys:
         by_contest.setdefault(contest_id, []).append(tps)
     newest: dict[tuple[str, str], Any] = {}
     for contest_id, codes in by_contest.items():
         for start in range(0, len(codes), 500):
-            query = select(*_COLUMNS).where(
-                table.c.contest_id == contest_id, table.c.tps_code.in_(codes[start : start + 500])
-            )
-            for row in conn.execute(query):
+            for row in conn.execute(_NEWEST, {"contest": contest_id, "codes": codes[start : start + 500]}):
                 key = (contest_id, row.tps_code)
                 if key not in newest or row.version > newest[key].version:
                     newest[key] = row

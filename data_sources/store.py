@@ -181,11 +181,21 @@ class BulkInsert:
         """Insert the rows (dicts holding at least the prepared columns) in one executemany."""
         if not rows:
             return
-        pairs = list(zip(self.columns, self.processors, strict=True))
-        params: list[Any] = []
-        for row in rows:
-            values = [fn(row[name]) if fn is not None else row[name] for name, fn in pairs]
-            params.append(tuple(values) if self.positional else dict(zip(self.columns, values, strict=True)))
+        columns: list[list[Any]] = []
+        for name, fn in zip(self.columns, self.processors, strict=True):
+            raw = [row[name] for row in rows]
+            if fn is None:
+                columns.append(raw)
+                continue
+            out, last, last_out = [], object(), None
+            for value in raw:  # a batch shares values (its moment of receipt): convert each object once
+                if value is not last:
+                    last, last_out = value, fn(value)
+                out.append(last_out)
+            columns.append(out)
+        params: list[Any] = list(zip(*columns, strict=True))
+        if not self.positional:
+            params = [dict(zip(self.columns, values, strict=True)) for values in params]
         conn.exec_driver_sql(self.sql, params)
 
 
