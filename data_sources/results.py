@@ -313,6 +313,8 @@ def write_batch(store: Store, items: list[Pending], full: bool = True) -> None:
                 earlier[idem] = row
         if created:
             _insert_created(store, conn, created, received_at)
+            if store.is_sqlite and _gevent_patched():
+                _commit_off_the_loop(conn)
     for item, shown in answered:
         assert item.outcome is not None
         item.outcome.result = result_dict(shown)
@@ -398,14 +400,30 @@ class GroupCommit:
                 item.outcome = Outcome(CONFLICT, message="TPS ini sedang diubah oleh pengirim lain; coba lagi")
 
 
+def _gevent_patched() -> bool:
+    """True in a server whose standard library gevent patched (`serve`)."""
+    monkey = sys.modules.get("gevent.monkey")
+    return monkey is not None and monkey.is_module_patched("time")
+
+
 def _let_others_run() -> None:
     """Under gevent, let the greenlets that are ready reach this point too, so they join the same transaction.
 
     With real threads nothing is needed: others queue while the leader waits on the database.
     """
-    monkey = sys.modules.get("gevent.monkey")
-    if monkey is not None and monkey.is_module_patched("time"):
+    if _gevent_patched():
         time.sleep(0)
+
+
+def _commit_off_the_loop(conn: Connection) -> None:
+    """Commit a SQLite transaction in one of gevent's native threads: its fsync then does not stop the server.
+
+    Requests keep being read and queued meanwhile (they join the next transaction); this greenlet resumes once
+    the commit is durable. SQLAlchemy's own commit that follows finds nothing left to commit.
+    """
+    from gevent import get_hub
+
+    get_hub().threadpool.apply(conn.connection.dbapi_connection.commit)
 
 
 _committers_lock = threading.Lock()
