@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import codecs
 import csv
+import gc
 import re
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -585,6 +587,21 @@ def _check_contest(store: Store, contest: str | None) -> None:
         raise ImportFileError(f"kontestasi {contest!r} tidak dikenal (yang ada: {known})")
 
 
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Run the cyclic garbage collector less often while a big file streams through (restored afterwards).
+
+    Every row allocates a few dozen short-lived containers; with the default threshold the collector runs every
+    700 of them and costs about a third of the import's CPU time. Reference counting still frees each row.
+    """
+    before = gc.get_threshold()
+    gc.set_threshold(100_000, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
 def import_tallies(
     store: Store,
     path: Path,
@@ -605,7 +622,7 @@ def import_tallies(
     report = ImportReport(src.path.name, "baris", ("kontestasi", "tps"), report_path)
     if cols.ignored:
         report.warnings.append(f"kolom diabaikan: {', '.join(cols.ignored)}")
-    with report:
+    with report, _fewer_collections():
         writer = ResultWriter(store, actor, source, report, bulk=bulk, batch_size=batch_size)
         done = 0
         for line_no, cells in src.records():
