@@ -433,6 +433,9 @@ class ResultWriter:
         if item.line is None:
             assert item.outcome is not None
             outcome, reason = describe(item.outcome, item.name_of)
+            if outcome in QUIET and not self.report.list_all:
+                self.report.counts[outcome] += 1  # what `add` does with a line it does not list
+                return
             item.line = ReportLine(item.where, item.keys, outcome, reason)
         self.report.add(item.line)
 
