@@ -2,8 +2,9 @@
 
 Every result goes through the same rules as the API (`data_sources.results`): a CSV import either submits each
 row through `submit_result` (`bulk=False`), or, by default, validates each row exactly as `submit_result` does
-(the same `rules.parse_tally` and `rules.check_result`) and writes the new versions with their audit rows in
-batched transactions; any row the fast path cannot decide for sure (invalid, conflicting) is handed to
+(the same `rules.parse_tally` and `rules.check_result`) and hands batches of 2,000 to `results.write_batch`,
+the writer the API's group commit uses (new versions, same again or conflict, audit rows, one transaction per
+batch); a row the fast path cannot decide for sure (invalid, outside the token's region, a correction) goes through
 `submit_result` itself, so both ways give the same stored results and the same report.
 
 Files are streamed: a CSV of 820,000 rows is never held in memory. A file that cannot be read at all

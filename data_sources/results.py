@@ -1,4 +1,9 @@
-"""TPS results: the one ingest path (validate, apply the rules, store a version, audit) and reads."""
+"""TPS results: the one ingest path (validate, apply the rules, store a version, audit) and reads.
+
+Writes are grouped: `submit_result` validates in the caller's thread (or greenlet), then queues the result for
+`GroupCommit`, which stores everything queued meanwhile in one transaction through `write_batch` and answers each
+caller only after the commit. Imports call `write_batch` with their own batches.
+"""
 
 from __future__ import annotations
 
