@@ -167,12 +167,8 @@ class Server:
         return total
 
     def worker_pid(self) -> int | None:
-        """The pid of the gunicorn worker (the process that serves requests), for py-spy."""
-        with contextlib.suppress(psutil.Error):
-            kids = psutil.Process(self.proc.pid).children(recursive=True)
-            if kids:
-                return kids[0].pid
-        return None
+        """The pid of the process that serves requests (the gevent server itself), for py-spy."""
+        return self.proc.pid if self.proc.poll() is None else None
 
     def log_tail(self, chars: int = 3000) -> str:
         """The end of the server's combined stdout/stderr."""
@@ -645,7 +641,7 @@ def viewers(
 
 
 def start_profile(server: Server, seconds: float, out: Path) -> subprocess.Popen[bytes] | None:
-    """Record the gunicorn worker with py-spy for `seconds` into `out` (collapsed stacks); None without py-spy."""
+    """Record the server process with py-spy for `seconds` into `out` (collapsed stacks); None without py-spy."""
     exe = shutil.which("py-spy")
     pid = server.worker_pid()
     if exe is None or pid is None:

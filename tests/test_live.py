@@ -129,7 +129,7 @@ def test_incident_and_logistics_broadcasts_carry_the_changed_items(app, client_a
 
 
 def test_coalescing_window_holds_changes_that_come_too_soon(app) -> None:  # noqa: ANN001
-    from dashboard.realtime import COALESCE_SECONDS
+    from dashboard.realtime import MIN_GAP_SECONDS
 
     desk = app.server.extensions["desk"]
     hub = desk.hub
@@ -139,8 +139,36 @@ def test_coalescing_window_holds_changes_that_come_too_soon(app) -> None:  # noq
         hub.notify("recap:pilbup-banyuasin")
     assert hub.flush(now=100.0) == 1  # the leading change goes out at once, once
     hub.notify("recap:pilbup-banyuasin")
-    assert hub.flush(now=100.0 + COALESCE_SECONDS / 2) == 0  # too soon: held, not lost
-    assert hub._next_due(100.0 + COALESCE_SECONDS / 2) == pytest.approx(COALESCE_SECONDS / 2)
-    assert hub.flush(now=100.0 + COALESCE_SECONDS) == 1
-    assert hub._next_due(100.0 + COALESCE_SECONDS) is None
+    assert hub.flush(now=100.0 + MIN_GAP_SECONDS / 2) == 0  # too soon: held, not lost
+    assert hub._next_due(100.0 + MIN_GAP_SECONDS / 2) == pytest.approx(MIN_GAP_SECONDS / 2)
+    assert hub.flush(now=100.0 + MIN_GAP_SECONDS) == 1
+    assert hub._next_due(100.0 + MIN_GAP_SECONDS) is None
     assert [e for e, _ in sent] == ["recap", "recap"]
+
+
+def test_at_most_ten_broadcasts_in_any_second_without_drift(app) -> None:  # noqa: ANN001
+    from dashboard.realtime import RATE_LIMIT, RATE_WINDOW
+
+    hub = app.server.extensions["desk"].hub
+    sent: list[float] = []
+    clock = {"now": 0.0}
+    hub.publish = lambda event, payload: sent.append(clock["now"]) or payload
+    # a change every 10 ms for 3 s (300 changes): the hub may flush whenever it likes
+    for step in range(300):
+        clock["now"] = 50.0 + step * 0.01
+        hub.notify("recap:pilbup-banyuasin")
+        hub.flush(now=clock["now"])
+    assert max(sum(1 for t in sent if s <= t < s + RATE_WINDOW) for s in sent) == RATE_LIMIT
+    assert len(sent) >= 3 * RATE_LIMIT - 1
+    # changes arriving exactly at the limit rate, each a little late or early, go out at once (no phase drift)
+    sent.clear()
+    late = [0.0, 0.004, 0.001, 0.003, 0.0, 0.002, 0.004, 0.001, 0.0, 0.003] * 3
+    waits = []
+    for step, jitter in enumerate(late):
+        arrived = 60.0 + step * RATE_WINDOW / RATE_LIMIT + jitter
+        hub.notify("recap:pilbup-banyuasin")
+        due = hub._next_due(arrived)
+        waits.append(due)
+        clock["now"] = arrived + due
+        assert hub.flush(now=clock["now"]) == 1
+    assert max(waits) <= 0.004 + 1e-9  # at most the jitter, never a window
