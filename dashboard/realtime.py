@@ -40,13 +40,39 @@ class Hub:
         self._sent: dict[str, deque[float]] = {}  # kind → the times of its last RATE_LIMIT broadcasts
         self._wake = threading.Event()
         self._seq = 0
+        self._redis: Any = None  # None: not looked up yet; False: no shared sequence
+        self._seq_key = ""
         self._started = not background  # without background, flush() is called by the owner
         self._stopped = False
         self.last_published: dict[str, dict[str, Any]] = {}
 
     @property
     def seq(self) -> int:
-        """The sequence number of the last message sent."""
+        """The sequence number of the last message sent (by any process when they share a message queue)."""
+        shared = self._shared()
+        return int(shared.get(self._seq_key) or 0) if shared is not None else self._seq
+
+    def _shared(self) -> Any:
+        """A Redis client when several processes serve through a Redis message queue (one sequence for all of
+        them, so a viewer on any process sees one gap-free series); None for a single process."""
+        if self._redis is None:
+            manager = getattr(getattr(self.socketio, "server", None), "manager", None)
+            url = getattr(manager, "redis_url", None)
+            if not url:
+                self._redis = False
+            else:
+                import redis
+
+                self._redis = redis.Redis.from_url(url)
+                self._seq_key = f"{getattr(manager, 'channel', 'flask-socketio')}:seq"
+        return self._redis or None
+
+    def _next_seq(self) -> int:
+        shared = self._shared()
+        if shared is not None:
+            self._seq = int(shared.incr(self._seq_key))
+        else:
+            self._seq += 1
         return self._seq
 
     def ensure_started(self) -> None:
@@ -66,13 +92,12 @@ class Hub:
 
     def heartbeat(self) -> None:
         """Tell every viewer the server is alive and which sequence number it is at (not a new message)."""
-        self.socketio.emit("heartbeat", {"seq": self._seq, "sent_at": fmt_wib(now_utc())})
+        self.socketio.emit("heartbeat", {"seq": self.seq, "sent_at": fmt_wib(now_utc())})
 
     def publish(self, event: str, payload: dict[str, Any]) -> dict[str, Any]:
         """Send one event to every connected viewer, stamped with the next sequence number."""
         with self._lock:
-            self._seq += 1
-            message = {**payload, "seq": self._seq, "sent_at": fmt_wib(now_utc())}
+            message = {**payload, "seq": self._next_seq(), "sent_at": fmt_wib(now_utc())}
         self.socketio.emit(event, message)
         key = f"{event}:{payload.get('contest', '')}"
         self.last_published[key] = message

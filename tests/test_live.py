@@ -172,3 +172,32 @@ def test_at_most_ten_broadcasts_in_any_second_without_drift(app) -> None:  # noq
         clock["now"] = arrived + due
         assert hub.flush(now=clock["now"]) == 1
     assert max(waits) <= 0.004 + 1e-9  # at most the jitter, never a window
+
+
+def test_processes_sharing_a_redis_queue_number_their_messages_as_one_series(tmp_path) -> None:  # noqa: ANN001
+    """Two server processes behind one Redis message queue: a viewer on either sees one gap-free sequence."""
+    import redis
+
+    from dashboard import create_app
+    from dashboard.config import Config
+    from tests.conftest import _require
+
+    url = "redis://127.0.0.1:6379/0"
+    try:
+        redis.Redis.from_url(url).ping()
+    except redis.RedisError as exc:
+        _require("DESK_REQUIRE_SERVICES", "Redis", str(exc))
+    data = tmp_path / "data"
+    hubs = []
+    for _ in range(2):
+        app = create_app(Config(data_dir=data, testing=True, background_push=False, message_queue=url))
+        hubs.append(app.server.extensions["desk"].hub)
+    try:
+        first = hubs[0].publish("recap", {"contest": "pilbup-banyuasin"})["seq"]
+        second = hubs[1].publish("recap", {"contest": "pilbup-banyuasin"})["seq"]
+        third = hubs[0].publish("recap", {"contest": "pilgub-sumsel"})["seq"]
+        assert (second, third) == (first + 1, first + 2)  # one series across the processes
+        assert hubs[1].seq == hubs[0].seq == third  # what heartbeats and resyncs report, on either process
+    finally:
+        for hub in hubs:
+            hub.stop()
