@@ -76,7 +76,10 @@ class RecapService:
             if engine is None:
                 return []
             regions = engine.apply(result)
-            self._changed.setdefault(result["contest"], set()).update(regions[1:])
+            # a new version changes its TPS's detail even when no total moves (a held result corrected into
+            # another held one): its regions are named as changed all the same, for the pages showing them
+            touched = regions or engine.lineage(result["tps"])
+            self._changed.setdefault(result["contest"], set()).update(touched[1:])
             return regions
 
     def take_changed(self, contest_id: str, limit: int = 60) -> list[str]:

@@ -105,6 +105,23 @@ def test_recap_message_names_changed_regions_once(app) -> None:  # noqa: ANN001
     assert recap_message(desk, "pilbup-banyuasin")["changed"] == []
 
 
+def test_a_held_result_corrected_into_another_held_one_still_names_its_regions(app) -> None:  # noqa: ANN001
+    from dashboard.messages import recap_message
+
+    desk = app.server.extensions["desk"]
+    tally = {**tallies(desk.store, "pilbup-banyuasin", 1, 5)[0], "suara_sah": 1}  # sah ≠ the votes: held
+    desk.changed("result", results.submit_result(desk.store, tally, REPORTER, "uji").result)
+    desa = tally["tps"].rsplit(".", 1)[0]
+    assert desa in recap_message(desk, "pilbup-banyuasin")["changed"]
+    again = {**tally, "suara_sah": 2, "correction": True, "reason": "dicek ulang"}
+    outcome = results.submit_result(desk.store, again, Actor("op", "operator"), "uji")
+    assert outcome.result["status"] == "perlu_dicek" and outcome.result["version"] == 2
+    desk.changed("result", outcome.result)
+    message = recap_message(desk, "pilbup-banyuasin")
+    assert message["totals"]["held"] == 1  # no total moved…
+    assert message["changed"] == ["16.07", desa[:8], desa]  # …but the TPS's desa is named for its viewers
+
+
 def test_incident_and_logistics_broadcasts_carry_the_changed_items(app, client_as) -> None:  # noqa: ANN001
     desk = app.server.extensions["desk"]
     viewer = desk.socketio.test_client(app.server, flask_test_client=client_as("viewer"))

@@ -204,6 +204,7 @@
                         return Object.assign(base, {
                             region: fromDict(body.region, nomor),
                             rows: (body.children || []).map(function (d) { return fromDict(d, nomor); }),
+                            fetched: true,  // the shown region (for a TPS: its desa) changed
                         });
                     })
                     .catch(function () { return base; });  // the next message tries again
@@ -297,7 +298,8 @@
                 return patch.build();
             },
 
-            // the flagged list (and a TPS's versions) again, only when the shown region's counts changed
+            // the flagged list again when the shown region's counts changed; a TPS's versions (and list) when
+            // its desa changed (a held result corrected into another held one changes no count)
             panels: function (data, view) {
                 if (!data || !data.region || !view || !document.getElementById("rk-held-body")) { return nu(); }
                 const nomor = view.paslon.map(function (p) { return p.nomor; });
@@ -310,7 +312,8 @@
                 const t = data.region;
                 const flags = flagKey(t);
                 const tps = view.level === "tps" ? tpsKey(t) : seen.tps;
-                if (flags === seen.flags && tps === seen.tps) { return nu(); }
+                const tpsTouched = view.level === "tps" && data.fetched === true;
+                if (flags === seen.flags && tps === seen.tps && !tpsTouched) { return nu(); }
                 const was = {flags: seen.flags, tps: seen.tps};
                 Object.assign(seen, {flags: flags, tps: tps, asked: seen.asked + 1});
                 const asked = seen.asked;

@@ -183,6 +183,10 @@ def test_results_appear_live_then_drill_down_to_a_tps(served, desk) -> None:
     _wait(duo, lambda d: duo.find_elements(f"#rk-held-body tr[data-code='{tps}']"), "not in the flagged list")
     held = duo.find_element(f"#rk-held-body tr[data-code='{tps}']").text
     assert "Perlu dicek" in held and "Suara sah tertulis 100" in held
+    # corrected again, still held (no count changes): the new version and its reason still show
+    _submit(desk, tps, {"1": 70, "2": 30, "3": 10, "4": 5, "5": 3}, suara_sah=101, correction=True, reason="ulang")
+    _wait(duo, lambda d: len(duo.find_elements(".rk-version")) == 4, "the second held correction is not listed")
+    _wait(duo, lambda d: "tertulis 101" in duo.find_element(f"#rk-held-body tr[data-code='{tps}']").text, "old reason")
     assert _js(duo, "return window.__same_page === true;"), "the page was reloaded"
 
     assert _fresh_errors(duo) == []
@@ -192,8 +196,8 @@ def test_results_appear_live_then_drill_down_to_a_tps(served, desk) -> None:
     duo.driver.get(duo.driver.current_url)
     duo.wait_for_element(".rk-versions", timeout=SLOW)
     duo.wait_for_contains_text("#rk-crumbs", "TPS " + tps[-3:], timeout=SLOW)
-    assert [e.text.split()[0] for e in duo.find_elements(".rk-version")] == ["3", "2", "1"]
-    assert "salah hitung" in duo.find_elements(".rk-version")[1].text
+    assert [e.text.split()[0] for e in duo.find_elements(".rk-version")] == ["4", "3", "2", "1"]
+    assert "salah hitung" in duo.find_elements(".rk-version")[2].text
     assert _fresh_errors(duo) == []
     assert foreign_resources(duo) == []
 
