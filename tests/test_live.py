@@ -218,3 +218,28 @@ def test_processes_sharing_a_redis_queue_number_their_messages_as_one_series(tmp
     finally:
         for hub in hubs:
             hub.stop()
+
+
+def test_a_second_process_on_the_same_store_follows_the_results_of_the_first(app, tmp_path, db_url) -> None:  # noqa: ANN001
+    """Several servers behind one message queue share the database: each one's recap includes every result."""
+    from dashboard import create_app
+    from dashboard.config import Config
+
+    first = app.server.extensions["desk"]
+    other = create_app(Config(data_dir=tmp_path / "other", database_url=db_url, testing=True, background_push=False))
+    second = other.server.extensions["desk"]
+    try:
+        second.recap.follow_store()
+        assert second.recap.totals("pilbup-banyuasin")[0].tps_reported == 0
+        tally = tallies(first.store, "pilbup-banyuasin", 1, 5)[0]
+        first.changed("result", results.submit_result(first.store, tally, REPORTER, "uji").result)
+        here = second.recap.totals("pilbup-banyuasin")[0]  # accepted by the first process, read in the second
+        assert here.tps_reported == 1 and here.suara_sah == sum(tally["votes"].values())
+        fixed = {**tally, "votes": {**tally["votes"], "1": tally["votes"]["1"] - 10}, "correction": True, "reason": "x"}
+        first.changed("result", results.submit_result(first.store, fixed, Actor("op", "operator"), "uji").result)
+        assert second.recap.totals("pilbup-banyuasin")[0].suara_sah == here.suara_sah - 10
+        assert second.recap.catch_up() == 0  # nothing new: nothing applied twice
+        assert second.recap.totals("pilbup-banyuasin")[0].tps_reported == 1
+    finally:
+        second.hub.stop()
+        second.store.dispose()
