@@ -5,12 +5,14 @@ Everything stays on 127.0.0.1, every wait has a deadline, and every subprocess i
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import math
 import multiprocessing as mp
 import os
 import random
+import re
 import shutil
 import signal
 import socket
@@ -92,6 +94,16 @@ def pcts(values: Sequence[float]) -> tuple[float, float, float]:
     return percentile(values, 50), percentile(values, 95), percentile(values, 99)
 
 
+def iso_seconds(value: Any) -> float:
+    """An ISO 8601 time with zone as seconds since the epoch (time.time()'s clock); NaN when absent or invalid."""
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(str(value)).timestamp()
+    except ValueError:
+        return math.nan
+
+
 def fmt_ms(value: float) -> str:
     """Milliseconds with one decimal, or 'n/a'."""
     return "n/a" if math.isnan(value) else f"{value:8.1f}"
@@ -132,47 +144,50 @@ class Server:
     proc: subprocess.Popen[bytes]
     log_path: Path
     started_in: float = 0.0
+    relays: list[subprocess.Popen[bytes]] = field(default_factory=list)  # more processes sharing the fan-out
+    relay_urls: list[str] = field(default_factory=list)
+
+    @property
+    def viewer_urls(self) -> list[str]:
+        """Where viewers connect: the first process and every relay (spread evenly)."""
+        return [self.url, *self.relay_urls]
+
+    def _processes(self) -> list[psutil.Process]:
+        out: list[psutil.Process] = []
+        for proc in [self.proc, *self.relays]:
+            with contextlib.suppress(psutil.Error):
+                root = psutil.Process(proc.pid)
+                out += [root, *root.children(recursive=True)]
+        return out
 
     def cpu_seconds(self) -> float:
         """User + system CPU time so far of the server process and all its children ."""
         total = 0.0
-        try:
-            root = psutil.Process(self.proc.pid)
-            for p in [root, *root.children(recursive=True)]:
-                with contextlib.suppress(psutil.Error):
-                    t = p.cpu_times()
-                    total += t.user + t.system
-        except psutil.Error:
-            pass
+        for p in self._processes():
+            with contextlib.suppress(psutil.Error):
+                t = p.cpu_times()
+                total += t.user + t.system
         return total
 
     def thread_count(self) -> int:
         """Operating-system threads of the server process tree (gevent serves connections as greenlets)."""
         total = 0
-        with contextlib.suppress(psutil.Error):
-            root = psutil.Process(self.proc.pid)
-            for p in [root, *root.children(recursive=True)]:
-                with contextlib.suppress(psutil.Error):
-                    total += p.num_threads()
+        for p in self._processes():
+            with contextlib.suppress(psutil.Error):
+                total += p.num_threads()
         return total
 
     def open_connections(self) -> int:
         """Established TCP connections held by the server's processes (WebSockets and HTTP keep-alives)."""
         total = 0
-        with contextlib.suppress(psutil.Error):
-            root = psutil.Process(self.proc.pid)
-            for p in [root, *root.children(recursive=True)]:
-                with contextlib.suppress(psutil.Error):
-                    total += sum(1 for c in p.net_connections(kind="tcp") if c.status == psutil.CONN_ESTABLISHED)
+        for p in self._processes():
+            with contextlib.suppress(psutil.Error):
+                total += sum(1 for c in p.net_connections(kind="tcp") if c.status == psutil.CONN_ESTABLISHED)
         return total
 
     def worker_pid(self) -> int | None:
-        """The pid of the gunicorn worker (the process that serves requests), for py-spy."""
-        with contextlib.suppress(psutil.Error):
-            kids = psutil.Process(self.proc.pid).children(recursive=True)
-            if kids:
-                return kids[0].pid
-        return None
+        """The pid of the process that serves requests (the gevent server itself), for py-spy."""
+        return self.proc.pid if self.proc.poll() is None else None
 
     def log_tail(self, chars: int = 3000) -> str:
         """The end of the server's combined stdout/stderr."""
@@ -201,66 +216,75 @@ def _stop(proc: subprocess.Popen[bytes], grace: float = 8.0) -> None:
             proc.wait(timeout=5)
 
 
+def _serve(data_dir: Path, port: int, log_path: Path, message_queue: str | None) -> subprocess.Popen[bytes]:
+    """Start `python -m dashboard serve --demo --no-simulator` in its own session, output into `log_path`."""
+    args = [sys.executable, "-m", "dashboard", "serve", "--data-dir", str(data_dir), "--host", HOST]
+    args += ["--port", str(port), "--demo", "--no-simulator"]
+    if message_queue:
+        args += ["--message-queue", message_queue]
+    with open(log_path, "wb") as log:
+        return subprocess.Popen(
+            args, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
+        )
+
+
+def _wait_healthy(proc: subprocess.Popen[bytes], url: str, log_path: Path, deadline: float) -> None:
+    while True:
+        if proc.poll() is not None:
+            tail = log_path.read_text(encoding="utf-8", errors="replace")[-3000:]
+            raise RuntimeError(f"server exited with {proc.returncode} before answering:\n{tail}")
+        with contextlib.suppress(requests.RequestException):
+            if requests.get(url + "/healthz", timeout=2).status_code == 200:
+                return
+        if time.monotonic() > deadline:
+            raise RuntimeError(
+                f"{url} did not answer /healthz in time:\n{log_path.read_text(errors='replace')[-3000:]}"
+            )
+        time.sleep(0.2)
+
+
 @contextlib.contextmanager
-def running_server(start_timeout: float = 120.0, keep_dir: bool = False) -> Iterator[Server]:
-    """Fresh data folder, demo scenario, a reporter and a display token, then `serve --demo --no-simulator`."""
+def running_server(
+    start_timeout: float = 120.0, keep_dir: bool = False, relays: int = 0, message_queue: str | None = None
+) -> Iterator[Server]:
+    """Fresh data folder, demo scenario, a reporter and a display token, then `serve --demo --no-simulator`.
+
+    With `relays` > 0, that many more server processes on the same data share the Socket.IO fan-out through
+    the message queue (Redis): results are posted to the first, viewers are spread over all of them.
+    """
+    if relays and not message_queue:
+        raise ValueError("relays need a message queue")
     data_dir = Path(tempfile.mkdtemp(prefix="desk-bench-"))
-    proc: subprocess.Popen[bytes] | None = None
+    procs: list[subprocess.Popen[bytes]] = []
     try:
         _cli(["init", str(SCENARIO), "--data-dir", str(data_dir)], timeout=120)
         reporter = _cli(["tokens", "create", "bench-reporter", "--role", "reporter", "--data-dir", str(data_dir)], 60)
         display = _cli(["tokens", "create", "bench-viewer", "--role", "display", "--data-dir", str(data_dir)], 60)
-        port = free_port()
-        log_path = data_dir / "server.log"
         started = time.monotonic()
-        with open(log_path, "wb") as log:
-            proc = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "dashboard",
-                    "serve",
-                    "--data-dir",
-                    str(data_dir),
-                    "--host",
-                    HOST,
-                    "--port",
-                    str(port),
-                    "--demo",
-                    "--no-simulator",
-                ],
-                cwd=ROOT,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                start_new_session=True,
-            )
+        ports = [free_port() for _ in range(1 + relays)]
+        logs = [data_dir / f"server{i or ''}.log" for i in range(1 + relays)]
+        for i, (port, log_path) in enumerate(zip(ports, logs, strict=True)):
+            procs.append(_serve(data_dir, port, log_path, message_queue))
+            _wait_healthy(procs[i], f"http://{HOST}:{port}", log_path, started + start_timeout)
         server = Server(
-            url=f"http://{HOST}:{port}",
+            url=f"http://{HOST}:{ports[0]}",
             reporter_token=reporter.strip().splitlines()[-1].strip(),
             display_token=display.strip().splitlines()[-1].strip(),
             data_dir=data_dir,
-            proc=proc,
-            log_path=log_path,
+            proc=procs[0],
+            log_path=logs[0],
+            relays=procs[1:],
+            relay_urls=[f"http://{HOST}:{p}" for p in ports[1:]],
         )
-        deadline = started + start_timeout
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"server exited with {proc.returncode} before answering:\n{server.log_tail()}")
-            with contextlib.suppress(requests.RequestException):
-                if requests.get(server.url + "/healthz", timeout=2).status_code == 200:
-                    break
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"server did not answer /healthz within {start_timeout:.0f} s:\n{server.log_tail()}")
-            time.sleep(0.2)
         server.started_in = time.monotonic() - started
         # Warm up: the first recap request builds the engines from the store.
-        requests.get(
-            server.url + "/api/v1/recap/pilbup-banyuasin", headers=server.bearer(server.display_token), timeout=60
-        ).raise_for_status()
+        for url in server.viewer_urls:
+            requests.get(
+                url + "/api/v1/recap/pilbup-banyuasin", headers=server.bearer(server.display_token), timeout=60
+            ).raise_for_status()
         yield server
     finally:
-        if proc is not None:
+        for proc in procs:
             _stop(proc)
         if not keep_dir:
             shutil.rmtree(data_dir, ignore_errors=True)
@@ -277,10 +301,11 @@ def _wire_bytes(event: str, data: Any) -> int:
 
 
 class _Recorder:
-    """What one viewer received: (receipt time, contest, seq, tps_reported) of every `recap`, the last of each."""
+    """What one viewer received: (receipt time, contest, seq, tps_reported, built at) of every `recap`, the last of
+    each. `built at` is the message's `as_of` (when the server built it), as time.time(); NaN when absent."""
 
     def __init__(self, keep_sizes: bool) -> None:
-        self.records: list[tuple[float, str, int, int]] = []
+        self.records: list[tuple[float, str, int, int, float]] = []
         self.last: dict[str, dict[str, Any]] = {}
         self.sizes: list[tuple[float, str, int]] = []
         self.high: dict[str, int] = {}
@@ -293,11 +318,15 @@ class _Recorder:
         """Record one `recap` message received at `now` (time.time())."""
         contest = str(msg.get("contest"))
         reported = int(msg.get("totals", {}).get("tps_reported", -1))
-        self.records.append((now, contest, int(msg.get("seq", -1)), reported))
+        self.records.append((now, contest, int(msg.get("seq", -1)), reported, iso_seconds(msg.get("as_of"))))
         self.last[contest] = msg
         self.high[contest] = max(self.high.get(contest, -1), reported)
         if self.keep_sizes:
             self.sizes.append((now, contest, size if size is not None else _wire_bytes("recap", msg)))
+
+    def final_messages(self) -> dict[str, dict[str, Any]]:
+        """The last `recap` of each contest."""
+        return self.last
 
     def seen(self, contest: str) -> int:
         """The highest tps_reported received for a contest."""
@@ -418,10 +447,158 @@ class _LightViewer(_Recorder):
             self.sock.close()
 
 
+class _RawViewer(_Recorder):
+    """The cheapest honest viewer: RFC 6455 frames parsed by hand (server frames are unmasked), Engine.IO/Socket.IO
+    handled as in _LightViewer, and of each `recap` only the few fields the benchmark needs read at receipt (a
+    browser parses JSON natively; here the viewers share the server's 2 cores, so their cost is kept small).
+    The full JSON of the last message of each contest is parsed after the measurement."""
+
+    _FIELDS = {
+        "contest": re.compile(r'"contest":\s*"([^"]*)"'),
+        "as_of": re.compile(r'"as_of":\s*"([^"]*)"'),
+        "tps_reported": re.compile(r'"tps_reported":\s*(\d+)'),
+        "seq": re.compile(r'"seq":\s*(\d+)'),
+    }
+
+    def __init__(self, host: str, port: int, token: str, keep_sizes: bool) -> None:
+        super().__init__(keep_sizes)
+        self.token = token
+        self.sock = socket.create_connection((host, port), timeout=20)
+        key = base64.b64encode(os.urandom(16)).decode()
+        self.sock.sendall(
+            (
+                f"GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: {host}:{port}\r\n"
+                f"Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
+                "Sec-WebSocket-Version: 13\r\n\r\n"
+            ).encode()
+        )
+        self.sock.setblocking(False)
+        self._buf = bytearray()
+        self._upgraded = False
+        self._parts: list[bytes] = []
+        self._last_text: dict[str, str] = {}
+
+    def fileno(self) -> int:
+        """The socket's descriptor, for the selector."""
+        return self.sock.fileno()
+
+    def _send_frame(self, payload: bytes, opcode: int = 1) -> None:
+        mask = os.urandom(4)
+        n = len(payload)
+        if n < 126:
+            head = bytes([0x80 | opcode, 0x80 | n])
+        elif n < 65536:
+            head = bytes([0x80 | opcode, 0x80 | 126]) + n.to_bytes(2, "big")
+        else:
+            head = bytes([0x80 | opcode, 0x80 | 127]) + n.to_bytes(8, "big")
+        masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+        self.sock.setblocking(True)
+        try:
+            self.sock.sendall(head + mask + masked)
+        finally:
+            self.sock.setblocking(False)
+
+    def _send(self, text: str) -> None:
+        self._send_frame(text.encode("utf-8"))
+
+    def readable(self) -> bool:
+        """Consume what arrived; False once the connection is gone."""
+        try:
+            data = self.sock.recv(262144)
+        except BlockingIOError:
+            return True
+        except OSError as exc:
+            self.error, self.disconnected = str(exc), True
+            return False
+        if not data:
+            self.disconnected = True
+            return False
+        buf = self._buf
+        buf += data
+        if not self._upgraded:
+            end = buf.find(b"\r\n\r\n")
+            if end < 0:
+                return True
+            if b" 101 " not in bytes(buf[: buf.find(b"\r\n")]):
+                self.error, self.disconnected = bytes(buf[:80]).decode("latin-1"), True
+                return False
+            del buf[: end + 4]
+            self._upgraded = True
+        while len(buf) >= 2:
+            b0, b1 = buf[0], buf[1]
+            n, pos = b1 & 0x7F, 2
+            if n == 126:
+                if len(buf) < 4:
+                    break
+                n, pos = int.from_bytes(buf[2:4], "big"), 4
+            elif n == 127:
+                if len(buf) < 10:
+                    break
+                n, pos = int.from_bytes(buf[2:10], "big"), 10
+            if len(buf) < pos + n:
+                break
+            payload = bytes(buf[pos : pos + n])
+            del buf[: pos + n]
+            if not self._frame(b0 & 0x0F, bool(b0 & 0x80), payload):
+                return False
+        return True
+
+    def _frame(self, opcode: int, fin: bool, payload: bytes) -> bool:
+        if opcode in (0, 1):
+            self._parts.append(payload)
+            if fin:
+                data, self._parts = b"".join(self._parts), []
+                self._packet(data)
+        elif opcode == 9:  # ping → pong
+            self._send_frame(payload, 10)
+        elif opcode == 8:
+            self.error = self.error or "closed"
+            self.disconnected = True
+            return False
+        return True
+
+    def _packet(self, data: bytes) -> None:
+        if data.startswith(b'42["recap"'):
+            now = time.time()  # the receipt moment, before anything is read
+            text = data.decode("utf-8")
+            head = text[:1500]
+            contest = self._FIELDS["contest"].search(head)
+            as_of = self._FIELDS["as_of"].search(head)
+            reported = self._FIELDS["tps_reported"].search(head)
+            seq = self._FIELDS["seq"].findall(text)
+            c = contest.group(1) if contest else "?"
+            n = int(reported.group(1)) if reported else -1
+            self.records.append((now, c, int(seq[-1]) if seq else -1, n, iso_seconds(as_of.group(1) if as_of else "")))
+            self.high[c] = max(self.high.get(c, -1), n)
+            self._last_text[c] = text
+            if self.keep_sizes:
+                self.sizes.append((now, c, len(data)))
+        elif data == b"2":  # Engine.IO ping
+            self._send("3")
+        elif data.startswith(b"0"):  # Engine.IO open: join the default namespace with the token
+            self._send("40" + json.dumps({"token": self.token}))
+        elif data.startswith(b"40"):
+            self.connected = True
+        elif data.startswith((b"44", b"41", b"1")):
+            self.error = self.error or f"refused or closed: {data[:80]!r}"
+            self.disconnected = True
+
+    def final_messages(self) -> dict[str, dict[str, Any]]:
+        """The last `recap` of each contest, parsed in full."""
+        return {c: json.loads(t[2:])[1] for c, t in self._last_text.items()}
+
+    def close(self) -> None:
+        """Leave the namespace and close the socket."""
+        with contextlib.suppress(Exception):
+            self._send("41")
+        with contextlib.suppress(OSError):
+            self.sock.close()
+
+
 def _report(viewers: list[_Recorder]) -> dict[str, Any]:
     return {
         "records": [v.records for v in viewers],
-        "last": [v.last for v in viewers],
+        "last": [v.final_messages() for v in viewers],
         "sizes": [s for v in viewers for s in v.sizes],
         "disconnected": sum(v.disconnected for v in viewers),
     }
@@ -448,8 +625,8 @@ def _command(viewers: list[_Recorder], conn: Any, command: str, args: Any, pump:
 
 def viewer_worker(url: str, token: str, count: int, keep_sizes: bool, conn: Any, kind: str = "socketio") -> None:
     """Body of one viewer process: connect `count` clients, then obey 'collect', 'reset' and 'stop' commands."""
-    if kind == "light":
-        _light_worker(url, token, count, keep_sizes, conn)
+    if kind in ("light", "raw"):
+        _light_worker(url, token, count, keep_sizes, conn, _RawViewer if kind == "raw" else _LightViewer)
         return
     viewers = [_SioViewer(keep_sizes=keep_sizes and i == 0) for i in range(count)]
     with ThreadPoolExecutor(max_workers=8) as pool:
@@ -467,7 +644,7 @@ def viewer_worker(url: str, token: str, count: int, keep_sizes: bool, conn: Any,
         conn.close()
 
 
-def _light_worker(url: str, token: str, count: int, keep_sizes: bool, conn: Any) -> None:
+def _light_worker(url: str, token: str, count: int, keep_sizes: bool, conn: Any, cls: Any = None) -> None:
     """The light viewers of one process: one thread, one selector over every socket and the parent's pipe."""
     import selectors
     from urllib.parse import urlsplit
@@ -475,7 +652,8 @@ def _light_worker(url: str, token: str, count: int, keep_sizes: bool, conn: Any)
     parts = urlsplit(url)
     host, port = parts.hostname or HOST, parts.port or 80
     sel = selectors.DefaultSelector()
-    viewers: list[_LightViewer] = []
+    cls = cls or _LightViewer
+    viewers: list[Any] = []
     errors: list[str] = []
 
     def pump(seconds: float) -> None:
@@ -486,7 +664,7 @@ def _light_worker(url: str, token: str, count: int, keep_sizes: bool, conn: Any)
 
     for i in range(count):
         try:
-            viewer = _LightViewer(host, port, token, keep_sizes and i == 0)
+            viewer = cls(host, port, token, keep_sizes and i == 0)
         except OSError as exc:
             errors.append(f"{type(exc).__name__}: {exc}")
             continue
@@ -523,7 +701,7 @@ def _light_worker(url: str, token: str, count: int, keep_sizes: bool, conn: Any)
 class ViewerPool:
     """N viewers spread over a few processes; collects what each received."""
 
-    url: str
+    url: str | list[str]
     token: str
     total: int
     kind: str = "socketio"
@@ -540,11 +718,12 @@ class ViewerPool:
         ctx = mp.get_context("spawn")
         nproc = max(1, min(self.processes, self.total))
         shares = [self.total // nproc + (1 if i < self.total % nproc else 0) for i in range(nproc)]
-        for share in shares:
+        urls = [self.url] if isinstance(self.url, str) else self.url
+        for i, share in enumerate(shares):
             parent, child = ctx.Pipe()
             proc = ctx.Process(
                 target=viewer_worker,
-                args=(self.url, self.token, share, self.keep_sizes, child, self.kind),
+                args=(urls[i % len(urls)], self.token, share, self.keep_sizes, child, self.kind),
                 daemon=True,
             )
             proc.start()
@@ -632,7 +811,12 @@ def viewers(
 ) -> Iterator[ViewerPool]:
     """Connected viewers (`socketio` or `light` clients) for the duration of the block; always stopped afterwards."""
     pool = ViewerPool(
-        server.url, server.display_token, total, kind=kind, keep_sizes=keep_sizes, connect_timeout=connect_timeout
+        server.viewer_urls,
+        server.display_token,
+        total,
+        kind=kind,
+        keep_sizes=keep_sizes,
+        connect_timeout=connect_timeout,
     )
     try:
         pool.start()
@@ -645,7 +829,7 @@ def viewers(
 
 
 def start_profile(server: Server, seconds: float, out: Path) -> subprocess.Popen[bytes] | None:
-    """Record the gunicorn worker with py-spy for `seconds` into `out` (collapsed stacks); None without py-spy."""
+    """Record the server process with py-spy for `seconds` into `out` (collapsed stacks); None without py-spy."""
     exe = shutil.which("py-spy")
     pid = server.worker_pid()
     if exe is None or pid is None:

@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--viewers", type=int, default=20)
-    parser.add_argument("--client", choices=["socketio", "light"], default="socketio", help="viewer client kind")
+    parser.add_argument("--client", choices=["socketio", "light", "raw"], default="socketio", help="viewer client kind")
     parser.add_argument("--results", type=int, default=1000)
     parser.add_argument("--workers", type=int, default=16, help="concurrent POSTs")
     parser.add_argument("--duration", type=float, default=1.0, help="spread the submissions over this many seconds")
@@ -147,7 +147,7 @@ def run(args: argparse.Namespace) -> int:
 
     print("\n## Broadcasts seen by the viewers (`recap` events; one viewer's timeline, all viewers compared)")
     timelines: dict[str, list[tuple[float, int, int]]] = {}
-    for t, contest, seq, n in sorted(got["records"][0]):
+    for t, contest, seq, n, _built in sorted(got["records"][0]):
         timelines.setdefault(contest, []).append((t, seq, n))
     per_viewer = Counter(len({r[2] for r in recs}) for recs in got["records"])
     print(f"  distinct recap seqs per viewer → viewers: {dict(per_viewer)}; disconnected: {got['disconnected']}")

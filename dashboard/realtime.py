@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -17,7 +18,9 @@ from flask_socketio import SocketIO
 from dashboard.fmt import fmt_wib, now_utc
 
 log = logging.getLogger(__name__)
-COALESCE_SECONDS = 0.1  # at most 10 broadcasts a second per contest
+RATE_LIMIT = 10  # at most this many broadcasts of one kind (one contest) in any window of RATE_WINDOW seconds
+RATE_WINDOW = 1.0
+MIN_GAP_SECONDS = 0.05  # and never two of one kind closer than this
 HEARTBEAT_SECONDS = 2.0
 
 
@@ -34,16 +37,42 @@ class Hub:
         self._snapshot = snapshot  # kind → the messages describing the current state of that kind
         self._lock = threading.Lock()
         self._dirty: set[str] = set()
-        self._last_sent: dict[str, float] = {}
+        self._sent: dict[str, deque[float]] = {}  # kind → the times of its last RATE_LIMIT broadcasts
         self._wake = threading.Event()
         self._seq = 0
+        self._redis: Any = None  # None: not looked up yet; False: no shared sequence
+        self._seq_key = ""
         self._started = not background  # without background, flush() is called by the owner
         self._stopped = False
         self.last_published: dict[str, dict[str, Any]] = {}
 
     @property
     def seq(self) -> int:
-        """The sequence number of the last message sent."""
+        """The sequence number of the last message sent (by any process when they share a message queue)."""
+        shared = self._shared()
+        return int(shared.get(self._seq_key) or 0) if shared is not None else self._seq
+
+    def _shared(self) -> Any:
+        """A Redis client when several processes serve through a Redis message queue (one sequence for all of
+        them, so a viewer on any process sees one gap-free series); None for a single process."""
+        if self._redis is None:
+            manager = getattr(getattr(self.socketio, "server", None), "manager", None)
+            url = getattr(manager, "redis_url", None)
+            if not url:
+                self._redis = False
+            else:
+                import redis
+
+                self._redis = redis.Redis.from_url(url)
+                self._seq_key = f"{getattr(manager, 'channel', 'flask-socketio')}:seq"
+        return self._redis or None
+
+    def _next_seq(self) -> int:
+        shared = self._shared()
+        if shared is not None:
+            self._seq = int(shared.incr(self._seq_key))
+        else:
+            self._seq += 1
         return self._seq
 
     def ensure_started(self) -> None:
@@ -55,7 +84,7 @@ class Hub:
         self.socketio.start_background_task(self._run)
 
     def notify(self, kind: str) -> None:
-        """Something of this kind changed: a broadcast follows within COALESCE_SECONDS."""
+        """Something of this kind changed: a broadcast follows as soon as the kind's rate limit allows."""
         with self._lock:
             self._dirty.add(kind)
         self.ensure_started()
@@ -64,30 +93,41 @@ class Hub:
     def heartbeat(self) -> None:
         """Tell every viewer the server is alive and which sequence number it is at (not a new message)."""
         beat = now_utc()  # the exact moment: identical payloads would be dropped by Dash as "no change"
-        self.socketio.emit("heartbeat", {"seq": self._seq, "sent_at": fmt_wib(beat), "at": beat.isoformat()})
+        self.socketio.emit("heartbeat", {"seq": self.seq, "sent_at": fmt_wib(beat), "at": beat.isoformat()})
 
     def publish(self, event: str, payload: dict[str, Any]) -> dict[str, Any]:
         """Send one event to every connected viewer, stamped with the next sequence number."""
         with self._lock:
-            self._seq += 1
-            message = {**payload, "seq": self._seq, "sent_at": fmt_wib(now_utc())}
+            message = {**payload, "seq": self._next_seq(), "sent_at": fmt_wib(now_utc())}
         self.socketio.emit(event, message)
         key = f"{event}:{payload.get('contest', '')}"
         self.last_published[key] = message
         return message
 
-    def flush(self, now: float | None = None) -> int:
-        """Publish the current state of every kind that changed and whose window is open; returns messages sent.
+    def _opens_at(self, kind: str) -> float:
+        """When a kind may be broadcast next: MIN_GAP after its last broadcast and, once RATE_LIMIT were sent,
+        RATE_WINDOW after the oldest of them (a sliding window: no drift when changes come at the limit rate)."""
+        sent = self._sent.get(kind)
+        if not sent:
+            return -1e9
+        at = sent[-1] + MIN_GAP_SECONDS
+        if len(sent) >= RATE_LIMIT:
+            at = max(at, sent[0] + RATE_WINDOW)
+        return at
 
-        A kind may be broadcast again COALESCE_SECONDS after its previous broadcast; changes that come sooner
-        stay pending and go out together when the window opens (the leading change is never delayed).
+    def flush(self, now: float | None = None) -> int:
+        """Publish the current state of every kind that changed and may be broadcast now; returns messages sent.
+
+        At most RATE_LIMIT broadcasts of a kind in any RATE_WINDOW, at least MIN_GAP_SECONDS apart; changes that
+        come sooner stay pending and go out together when the kind may be sent again (the leading change is
+        never delayed, and the last broadcast always carries everything accepted before it).
         """
         now = time.monotonic() if now is None else now
         with self._lock:
-            ready = {k for k in self._dirty if now - self._last_sent.get(k, -1e9) >= COALESCE_SECONDS - 1e-6}
+            ready = {k for k in self._dirty if now >= self._opens_at(k) - 1e-6}
             self._dirty -= ready
             for kind in ready:
-                self._last_sent[kind] = now
+                self._sent.setdefault(kind, deque(maxlen=RATE_LIMIT)).append(now)
         sent = 0
         for kind in sorted(ready):
             for event, payload in self._snapshot(kind):
@@ -100,7 +140,7 @@ class Hub:
         with self._lock:
             if not self._dirty:
                 return None
-            return max(0.0, min(self._last_sent.get(k, -1e9) + COALESCE_SECONDS for k in self._dirty) - now)
+            return max(0.0, min(self._opens_at(k) for k in self._dirty) - now)
 
     def stop(self) -> None:
         """End the background task."""

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from dashboard.codes import region_level
+from dashboard.fmt import now_utc
 from dashboard.recap import RecapEngine, RegionTotals
 from data_sources import results, summary
 from data_sources.store import Store
 
 AS_OF_CACHE = 8
+FOLLOW_OVERLAP = timedelta(seconds=10)  # results are looked for again this far back (late commits of others)
 
 
 class RecapService:
@@ -28,6 +30,9 @@ class RecapService:
         self._names: dict[str, str] = {}
         self._built = False
         self._changed: dict[str, set[str]] = {}
+        self._follow = False  # several processes on one store: fold in what the others stored
+        self._seen: dict[int, datetime] = {}  # result ids already applied, received within the overlap
+        self._since: datetime | None = None
 
     def _build(self) -> None:
         self._contests = {c.id: c for c in summary.contests(self.store)}
@@ -41,6 +46,8 @@ class RecapService:
         self._engines = engines
         self._past.clear()
         self._built = True
+        self._seen.clear()
+        self._since = now_utc() - FOLLOW_OVERLAP  # re-applying a version already loaded changes nothing
 
     def _new_engine(self, contest: summary.ContestInfo) -> RecapEngine:
         prefix = contest.scope_code + "."
@@ -76,8 +83,37 @@ class RecapService:
             if engine is None:
                 return []
             regions = engine.apply(result)
-            self._changed.setdefault(result["contest"], set()).update(regions[1:])
+            if result.get("id") is not None and result.get("received_at"):
+                self._seen[int(result["id"])] = datetime.fromisoformat(str(result["received_at"]))
+            # a new version changes its TPS's detail even when no total moves (a held result corrected into
+            # another held one): its regions are named as changed all the same, for the pages showing them
+            touched = regions or engine.lineage(result["tps"])
+            self._changed.setdefault(result["contest"], set()).update(touched[1:])
             return regions
+
+    def follow_store(self) -> None:
+        """Fold in, before every read of the live totals, the results other processes stored (several servers
+        on one database behind a message queue); without it only this process's results are applied."""
+        self._follow = True
+
+    def catch_up(self) -> int:
+        """Apply the result versions stored by other processes since the last look; returns how many."""
+        if not self._follow:
+            return 0
+        self.ensure_built()
+        since = self._since or now_utc() - FOLLOW_OVERLAP
+        rows = results.stored_since(self.store, since)
+        with self._lock:
+            new = [i for i, _t in rows if i not in self._seen]
+        for result in results.results_by_id(self.store, new):
+            self.apply(result)
+        with self._lock:
+            for i, t in rows:
+                self._seen[i] = t
+            if rows:
+                self._since = max(since, max(t for _i, t in rows) - FOLLOW_OVERLAP)
+                self._seen = {i: t for i, t in self._seen.items() if t >= self._since}
+        return len(new)
 
     def take_changed(self, contest_id: str, limit: int = 60) -> list[str]:
         """Regions (down to desa) changed since the last call; only the coarser levels when there are many."""
@@ -95,6 +131,7 @@ class RecapService:
         if contest is None:
             return None
         if as_of is None:
+            self.catch_up()
             return self._engines[contest_id]
         key = (contest_id, as_of.isoformat())
         with self._lock:

@@ -23,6 +23,8 @@ def build_server(config: Config) -> Any:
 
     app = create_app(config)
     desk = app.server.extensions["desk"]
+    if config.message_queue:  # several processes: each one's recap also follows what the others store
+        desk.recap.follow_store()
     if config.simulator:
         from data_sources.simulator import Simulator
 

@@ -6,7 +6,9 @@ its numbers and figures in the browser (assets/recap.js, wired in callbacks/reka
 - at the contest's main region the headline uses the shell's element ids (`dashboard.messages.el`), and the
   table, bars, progress bar, time series and map take the message's totals and children;
 - deeper down the headline ids carry an `rk-` prefix and the browser fetches `/api/v1/recap/…?region=` when the
-  message names the region as changed; the map (kecamatan) always follows the message.
+  message names the region as changed; the map (kecamatan) always follows the message;
+- the list of flagged TPS and a TPS's versions are fetched again (`panels`, rendered by the same functions)
+  when a message changes the shown region's held/janggal counts or the TPS on screen.
 """
 
 from __future__ import annotations
@@ -242,6 +244,7 @@ def _live_stores(view: dict[str, Any]) -> list[Any]:
         dcc.Store(id=pid("rk-view", c), data=view),
         dcc.Store(id=pid("rk-msg", c)),  # the latest `recap` message of this contest (set by recap.js)
         dcc.Store(id=pid("rk-data", c)),  # the numbers of the shown region derived from it
+        dcc.Store(id=pid("rk-panels", c)),  # what the flagged list and TPS versions were last fetched for
     ]
 
 
@@ -317,31 +320,49 @@ def _map(contest: ContestInfo, kec: list[RegionTotals], selected: str | None) ->
 
 
 def _held_card(contest: ContestInfo, flagged: list[dict[str, str]]) -> html.Section:
+    body = html.Div(held_body(contest, flagged), id="rk-held-body")  # replaced live by recap.js (panels)
+    return card("TPS perlu dicek dan janggal", body, "rk-held-card")
+
+
+def held_body(contest: ContestInfo, flagged: list[dict[str, str]]) -> list[Any]:
+    """The list of TPS held for review or janggal in the region, with its count (also sent live)."""
     c = contest.id
     if not flagged:
-        body: Any = html.P("Belum ada TPS yang perlu dicek atau janggal di wilayah ini.", className="muted")
-    else:
-        rows = [
-            html.Tr(
-                [
-                    html.Td(dcc.Link(r["label"], href=page_href(c, r["tps"]))),
-                    html.Td(r["place"]),
-                    html.Td(r["status"], className="rk-flag"),
-                    html.Td(r["reasons"], className="rk-reason"),
-                    html.Td(r["received"]),
-                ],
-                **{"data-code": r["tps"]},
-            )
-            for r in flagged[:HELD_LIMIT]
-        ]
-        more = (
-            [html.P(f"Ditampilkan {HELD_LIMIT} dari {fmt_int(len(flagged))} TPS.", className="muted")]
-            if len(flagged) > HELD_LIMIT
-            else []
+        return [html.P("Belum ada TPS yang perlu dicek atau janggal di wilayah ini.", className="muted")]
+    rows = [
+        html.Tr(
+            [
+                html.Td(dcc.Link(r["label"], href=page_href(c, r["tps"]))),
+                html.Td(r["place"]),
+                html.Td(r["status"], className="rk-flag"),
+                html.Td(r["reasons"], className="rk-reason"),
+                html.Td(r["received"]),
+            ],
+            **{"data-code": r["tps"]},
         )
-        head = html.Thead(html.Tr([html.Th(h) for h in ("TPS", "Desa, kecamatan", "Status", "Alasan", "Diterima")]))
-        body = html.Div([html.Table([head, html.Tbody(rows)], className="table held-table rk-held"), *more])
-    return card(f"TPS perlu dicek dan janggal ({fmt_int(len(flagged))}, saat halaman dibuka)", body, "rk-held-card")
+        for r in flagged[:HELD_LIMIT]
+    ]
+    shown = f"ditampilkan {HELD_LIMIT} terbaru" if len(flagged) > HELD_LIMIT else "semua ditampilkan"
+    head = html.Thead(html.Tr([html.Th(h) for h in ("TPS", "Desa, kecamatan", "Status", "Alasan", "Diterima")]))
+    return [
+        html.P(f"{fmt_int(len(flagged))} TPS ({shown})", className="muted rk-held-count"),
+        html.Table([head, html.Tbody(rows)], className="table held-table rk-held"),
+    ]
+
+
+def panels(contest_id: str, region: str) -> dict[str, Any]:
+    """The parts of the page that a push makes the browser fetch again: the flagged list and, for a TPS, its
+    versions (`None` when the region is not a TPS); unknown contest or region → KeyError."""
+    d = desk()
+    contest = d.recap.contest(contest_id)
+    if contest is None:
+        raise KeyError(contest_id)
+    t, _children = d.recap.totals(contest_id, region)
+    flagged = held_rows(results.region_results(d.store, contest_id, region), summary.region_names(d.store))
+    tps = None
+    if t.level == "tps":
+        tps = _tps_detail(contest, t, results.result_versions(d.store, contest_id, region)).children[1].children
+    return {"contest": contest_id, "region": region, "held": held_body(contest, flagged), "tps": tps}
 
 
 def _tps_detail(contest: ContestInfo, t: RegionTotals, versions: list[dict[str, Any]]) -> html.Section:
@@ -356,16 +377,6 @@ def _tps_detail(contest: ContestInfo, t: RegionTotals, versions: list[dict[str, 
             stat("Jumlah versi", fmt_int(len(rows))),
         ],
         className="stats",
-    )
-    notice = html.Div(
-        [
-            "Ada hasil baru untuk TPS ini. ",
-            html.A("Muat ulang", href=page_href(contest.id, t.code)),
-            " untuk melihat versinya.",
-        ],
-        id="rk-tps-notice",
-        className="notice notice-ok hidden",
-        role="status",
     )
     if not rows:
         table: Any = html.P("Belum ada hasil untuk TPS ini.", className="muted")
@@ -405,7 +416,9 @@ def _tps_detail(contest: ContestInfo, t: RegionTotals, versions: list[dict[str, 
         table = html.Table(
             [html.Thead(html.Tr([html.Th(h) for h in headers])), html.Tbody(body)], className="table rk-versions"
         )
-    body = html.Div([facts, notice, table, photo_strip(desk().store, contest.id, t.code)])  # photos: users only
+    body = html.Div(  # replaced live by recap.js (panels); photos: logged-in users only
+        [facts, table, photo_strip(desk().store, contest.id, t.code)], id="rk-tps-body"
+    )
     return card(f"Hasil TPS {t.code} (KPU {t.code.replace('.', '')})", body, "rk-tps")
 
 

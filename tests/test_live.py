@@ -105,6 +105,23 @@ def test_recap_message_names_changed_regions_once(app) -> None:  # noqa: ANN001
     assert recap_message(desk, "pilbup-banyuasin")["changed"] == []
 
 
+def test_a_held_result_corrected_into_another_held_one_still_names_its_regions(app) -> None:  # noqa: ANN001
+    from dashboard.messages import recap_message
+
+    desk = app.server.extensions["desk"]
+    tally = {**tallies(desk.store, "pilbup-banyuasin", 1, 5)[0], "suara_sah": 1}  # sah ≠ the votes: held
+    desk.changed("result", results.submit_result(desk.store, tally, REPORTER, "uji").result)
+    desa = tally["tps"].rsplit(".", 1)[0]
+    assert desa in recap_message(desk, "pilbup-banyuasin")["changed"]
+    again = {**tally, "suara_sah": 2, "correction": True, "reason": "dicek ulang"}
+    outcome = results.submit_result(desk.store, again, Actor("op", "operator"), "uji")
+    assert outcome.result["status"] == "perlu_dicek" and outcome.result["version"] == 2
+    desk.changed("result", outcome.result)
+    message = recap_message(desk, "pilbup-banyuasin")
+    assert message["totals"]["held"] == 1  # no total moved…
+    assert message["changed"] == ["16.07", desa[:8], desa]  # …but the TPS's desa is named for its viewers
+
+
 def test_incident_and_logistics_broadcasts_carry_the_changed_items(app, client_as) -> None:  # noqa: ANN001
     desk = app.server.extensions["desk"]
     viewer = desk.socketio.test_client(app.server, flask_test_client=client_as("viewer"))
@@ -129,7 +146,7 @@ def test_incident_and_logistics_broadcasts_carry_the_changed_items(app, client_a
 
 
 def test_coalescing_window_holds_changes_that_come_too_soon(app) -> None:  # noqa: ANN001
-    from dashboard.realtime import COALESCE_SECONDS
+    from dashboard.realtime import MIN_GAP_SECONDS
 
     desk = app.server.extensions["desk"]
     hub = desk.hub
@@ -139,8 +156,90 @@ def test_coalescing_window_holds_changes_that_come_too_soon(app) -> None:  # noq
         hub.notify("recap:pilbup-banyuasin")
     assert hub.flush(now=100.0) == 1  # the leading change goes out at once, once
     hub.notify("recap:pilbup-banyuasin")
-    assert hub.flush(now=100.0 + COALESCE_SECONDS / 2) == 0  # too soon: held, not lost
-    assert hub._next_due(100.0 + COALESCE_SECONDS / 2) == pytest.approx(COALESCE_SECONDS / 2)
-    assert hub.flush(now=100.0 + COALESCE_SECONDS) == 1
-    assert hub._next_due(100.0 + COALESCE_SECONDS) is None
+    assert hub.flush(now=100.0 + MIN_GAP_SECONDS / 2) == 0  # too soon: held, not lost
+    assert hub._next_due(100.0 + MIN_GAP_SECONDS / 2) == pytest.approx(MIN_GAP_SECONDS / 2)
+    assert hub.flush(now=100.0 + MIN_GAP_SECONDS) == 1
+    assert hub._next_due(100.0 + MIN_GAP_SECONDS) is None
     assert [e for e, _ in sent] == ["recap", "recap"]
+
+
+def test_at_most_ten_broadcasts_in_any_second_without_drift(app) -> None:  # noqa: ANN001
+    from dashboard.realtime import RATE_LIMIT, RATE_WINDOW
+
+    hub = app.server.extensions["desk"].hub
+    sent: list[float] = []
+    clock = {"now": 0.0}
+    hub.publish = lambda event, payload: sent.append(clock["now"]) or payload
+    # a change every 10 ms for 3 s (300 changes): the hub may flush whenever it likes
+    for step in range(300):
+        clock["now"] = 50.0 + step * 0.01
+        hub.notify("recap:pilbup-banyuasin")
+        hub.flush(now=clock["now"])
+    assert max(sum(1 for t in sent if s <= t < s + RATE_WINDOW) for s in sent) == RATE_LIMIT
+    assert len(sent) >= 3 * RATE_LIMIT - 1
+    # changes arriving exactly at the limit rate, each a little late or early, go out at once (no phase drift)
+    sent.clear()
+    late = [0.0, 0.004, 0.001, 0.003, 0.0, 0.002, 0.004, 0.001, 0.0, 0.003] * 3
+    waits = []
+    for step, jitter in enumerate(late):
+        arrived = 60.0 + step * RATE_WINDOW / RATE_LIMIT + jitter
+        hub.notify("recap:pilbup-banyuasin")
+        due = hub._next_due(arrived)
+        waits.append(due)
+        clock["now"] = arrived + due
+        assert hub.flush(now=clock["now"]) == 1
+    assert max(waits) <= 0.004 + 1e-9  # at most the jitter, never a window
+
+
+def test_processes_sharing_a_redis_queue_number_their_messages_as_one_series(tmp_path) -> None:  # noqa: ANN001
+    """Two server processes behind one Redis message queue: a viewer on either sees one gap-free sequence."""
+    import redis
+
+    from dashboard import create_app
+    from dashboard.config import Config
+    from tests.conftest import _require
+
+    url = "redis://127.0.0.1:6379/0"
+    try:
+        redis.Redis.from_url(url).ping()
+    except redis.RedisError as exc:
+        _require("DESK_REQUIRE_SERVICES", "Redis", str(exc))
+    data = tmp_path / "data"
+    hubs = []
+    for _ in range(2):
+        app = create_app(Config(data_dir=data, testing=True, background_push=False, message_queue=url))
+        hubs.append(app.server.extensions["desk"].hub)
+    try:
+        first = hubs[0].publish("recap", {"contest": "pilbup-banyuasin"})["seq"]
+        second = hubs[1].publish("recap", {"contest": "pilbup-banyuasin"})["seq"]
+        third = hubs[0].publish("recap", {"contest": "pilgub-sumsel"})["seq"]
+        assert (second, third) == (first + 1, first + 2)  # one series across the processes
+        assert hubs[1].seq == hubs[0].seq == third  # what heartbeats and resyncs report, on either process
+    finally:
+        for hub in hubs:
+            hub.stop()
+
+
+def test_a_second_process_on_the_same_store_follows_the_results_of_the_first(app, tmp_path, db_url) -> None:  # noqa: ANN001
+    """Several servers behind one message queue share the database: each one's recap includes every result."""
+    from dashboard import create_app
+    from dashboard.config import Config
+
+    first = app.server.extensions["desk"]
+    other = create_app(Config(data_dir=tmp_path / "other", database_url=db_url, testing=True, background_push=False))
+    second = other.server.extensions["desk"]
+    try:
+        second.recap.follow_store()
+        assert second.recap.totals("pilbup-banyuasin")[0].tps_reported == 0
+        tally = tallies(first.store, "pilbup-banyuasin", 1, 5)[0]
+        first.changed("result", results.submit_result(first.store, tally, REPORTER, "uji").result)
+        here = second.recap.totals("pilbup-banyuasin")[0]  # accepted by the first process, read in the second
+        assert here.tps_reported == 1 and here.suara_sah == sum(tally["votes"].values())
+        fixed = {**tally, "votes": {**tally["votes"], "1": tally["votes"]["1"] - 10}, "correction": True, "reason": "x"}
+        first.changed("result", results.submit_result(first.store, fixed, Actor("op", "operator"), "uji").result)
+        assert second.recap.totals("pilbup-banyuasin")[0].suara_sah == here.suara_sah - 10
+        assert second.recap.catch_up() == 0  # nothing new: nothing applied twice
+        assert second.recap.totals("pilbup-banyuasin")[0].tps_reported == 1
+    finally:
+        second.hub.stop()
+        second.store.dispose()

@@ -160,7 +160,7 @@ def test_drill_down_to_a_kecamatan_a_desa_and_a_tps(filled, client_as) -> None: 
     assert oldest[1] == "Baru" and oldest[3:8] == ["50", "30", "20", "10", "5"]
     assert all(v.endswith(" WIB") for v in (newest[-1], oldest[-1]))
     assert "DPT" in shown and f"{dpt_of(filled, TPS1):,}".replace(",", ".") in shown
-    assert by_id(tps, "rk-tps-notice")["props"]["className"].endswith("hidden")
+    assert by_id(tps, "rk-tps-body")  # what a push replaces in the browser (recap.js panels)
 
 
 def test_tps_detail_shows_flags_with_their_reasons(filled, client_as) -> None:  # noqa: ANN001
@@ -185,6 +185,34 @@ def test_held_and_janggal_list_with_reasons_and_links(filled, client_as) -> None
     # another kecamatan has none
     other = render_page(client_as("viewer"), "/rekapitulasi", f"?contest={PILBUP}&region=16.07.01")
     assert "Belum ada TPS yang perlu dicek atau janggal di wilayah ini." in texts(other)
+
+
+def test_panels_endpoint_sends_the_flagged_list_and_the_tps_versions(filled, client_as) -> None:  # noqa: ANN001
+    """What the browser fetches after a push that changed the flagged counts or the TPS on screen."""
+    client = client_as("viewer")
+    kec = client.get(f"/rekapitulasi/_panels?contest={PILBUP}&region={TALANG_KELAPA}")
+    assert kec.status_code == 200 and kec.headers["Cache-Control"] == "no-store"
+    body = kec.get_json()
+    assert body["tps"] is None
+    listed = [tr["props"]["data-code"] for tr in find(body["held"], lambda n: "data-code" in n["props"])]
+    assert listed == ["16.07.10.1002.003", "16.07.10.1002.002"]  # newest first
+    assert texts(by_class(body["held"], "rk-held-count")[0]) == ["2 TPS (semua ditampilkan)"]
+    # the same components as the page renders, so a pushed update looks like a reload
+    tree = render_page(client, "/rekapitulasi", f"?contest={PILBUP}&region={TALANG_KELAPA}")
+    assert by_id(tree, "rk-held-body")["props"]["children"] == body["held"]
+
+    tps = client.get(f"/rekapitulasi/_panels?contest={PILBUP}&region={TPS1}").get_json()
+    assert [texts(v)[0] for v in by_class(tps["tps"], "rk-version")] == ["2", "1"]
+    assert "Belum ada TPS yang perlu dicek atau janggal di wilayah ini." in texts(tps["held"])
+
+    assert client.get(f"/rekapitulasi/_panels?contest={PILBUP}&region=99.99").status_code == 404
+    assert client.get("/rekapitulasi/_panels?contest=pilwalkot-x&region=16.07").status_code == 404
+
+
+def test_panels_endpoint_needs_a_login(filled, app) -> None:  # noqa: ANN001
+    response = app.server.test_client().get(f"/rekapitulasi/_panels?contest={PILBUP}&region={TALANG_KELAPA}")
+    assert response.status_code in (302, 401)
+    assert b"16.07.10.1002" not in response.data
 
 
 def test_unknown_region_falls_back_to_the_main_region(filled, client_as) -> None:  # noqa: ANN001
@@ -361,7 +389,7 @@ def test_row_and_crumb_builders() -> None:
 def test_live_updates_are_clientside_only(app) -> None:  # noqa: ANN001
     """Every callback that writes to the page's live components runs in the browser."""
     page_callbacks = [cb for cb in app._callback_list if "rk-" in str(cb["output"]) or "rk-" in str(cb.get("inputs"))]
-    assert len(page_callbacks) == 6
+    assert len(page_callbacks) == 7
     assert all(cb.get("clientside_function") for cb in page_callbacks)
     assert not any("Interval" in str(cb) for cb in page_callbacks)
 

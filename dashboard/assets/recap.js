@@ -134,15 +134,14 @@
         });
     }
 
-    function tpsNotice(view, t) {
-        const was = view.initial || {};
-        const before = fromDict(was, view.paslon.map(function (p) { return p.nomor; }));
-        const keys = ["tps_reported", "held", "janggal", "voters", "suara_sah", "suara_tidak_sah"];
-        const changed = keys.some(function (k) { return before[k] !== t[k]; }) ||
-            before.votes.some(function (v, i) { return v !== t.votes[i]; });
-        if (changed && document.getElementById("rk-tps-notice")) {
-            window.dash_clientside.set_props("rk-tps-notice", {className: "notice notice-ok"});
-        }
+    // ------------------------------------------------------------ flagged list and TPS versions (panels)
+
+    const panelsSeen = {};  // page view → what its flagged list and TPS versions were last fetched for
+
+    function flagKey(t) { return t.held + "/" + t.janggal; }
+
+    function tpsKey(t) {
+        return [t.tps_reported, t.held, t.janggal, t.voters, t.suara_sah, t.suara_tidak_sah].concat(t.votes).join(",");
     }
 
     function mapColors(view, custom, mode) {
@@ -205,6 +204,7 @@
                         return Object.assign(base, {
                             region: fromDict(body.region, nomor),
                             rows: (body.children || []).map(function (d) { return fromDict(d, nomor); }),
+                            fetched: true,  // the shown region (for a TPS: its desa) changed
                         });
                     })
                     .catch(function () { return base; });  // the next message tries again
@@ -224,7 +224,6 @@
                     }))
                     .build();
                 if (!view.shell) { headlineTexts(view, t, progress); }
-                if (view.level === "tps") { tpsNotice(view, t); }
                 return [bars, {width: (progress * 100).toFixed(2) + "%"}];
             },
 
@@ -297,6 +296,43 @@
                         .assign(["data", 0, "marker", "showscale"], colors.showscale);
                 }
                 return patch.build();
+            },
+
+            // the flagged list again when the shown region's counts changed; a TPS's versions (and list) when
+            // its desa changed (a held result corrected into another held one changes no count)
+            panels: function (data, view) {
+                if (!data || !data.region || !view || !document.getElementById("rk-held-body")) { return nu(); }
+                const nomor = view.paslon.map(function (p) { return p.nomor; });
+                const key = view.contest + "|" + view.region + "|" + view.rendered_at;
+                if (!panelsSeen[key]) {
+                    const first = fromDict(view.initial || {}, nomor);
+                    panelsSeen[key] = {flags: flagKey(first), tps: tpsKey(first), asked: 0};
+                }
+                const seen = panelsSeen[key];
+                const t = data.region;
+                const flags = flagKey(t);
+                const tps = view.level === "tps" ? tpsKey(t) : seen.tps;
+                const tpsTouched = view.level === "tps" && data.fetched === true;
+                if (flags === seen.flags && tps === seen.tps && !tpsTouched) { return nu(); }
+                const was = {flags: seen.flags, tps: seen.tps};
+                Object.assign(seen, {flags: flags, tps: tps, asked: seen.asked + 1});
+                const asked = seen.asked;
+                const url = "/rekapitulasi/_panels?contest=" + encodeURIComponent(view.contest) +
+                    "&region=" + encodeURIComponent(view.region);
+                return fetch(url, {credentials: "same-origin", headers: {"Accept": "application/json"}})
+                    .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
+                    .then(function (body) {
+                        if (asked !== seen.asked) { return nu(); }  // a newer fetch is on its way
+                        window.dash_clientside.set_props("rk-held-body", {children: body.held});
+                        if (body.tps && document.getElementById("rk-tps-body")) {
+                            window.dash_clientside.set_props("rk-tps-body", {children: body.tps});
+                        }
+                        return {seq: data.seq, flags: flags, tps: tps};
+                    })
+                    .catch(function () {  // the next message tries again
+                        if (asked === seen.asked) { Object.assign(seen, was); }
+                        return nu();
+                    });
             },
 
             // a click on a kecamatan opens it (the page's own router renders the new address)

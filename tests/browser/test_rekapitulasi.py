@@ -169,10 +169,25 @@ def test_results_appear_live_then_drill_down_to_a_tps(served, desk) -> None:
     query = parse_qs(urlsplit(duo.driver.current_url).query)
     assert query == {"contest": [PILBUP], "region": [tps]}
 
-    # a correction of this TPS while its detail is open: numbers follow, and the page offers the new version
+    # a correction of this TPS while its detail is open: numbers follow, and the new version is listed on top
     _submit(desk, tps, {"1": 70, "2": 30, "3": 10, "4": 5, "5": 3}, correction=True, reason="salah hitung")
     duo.wait_for_text_to_equal("#rk-pilbup-banyuasin-votes-1", "70", timeout=SLOW)
-    _wait(duo, lambda d: "hidden" not in duo.find_element("#rk-tps-notice").get_attribute("class"), "no notice")
+    _wait(duo, lambda d: len(duo.find_elements(".rk-version")) == 2, "the correction is not listed")
+    newest = duo.find_elements(".rk-version")[0].text
+    assert newest.split()[0] == "2" and "Koreksi" in newest and "salah hitung" in newest and "70" in newest
+    assert "Belum ada TPS yang perlu dicek" in duo.find_element("#rk-held-body").text
+    # a second correction whose own numbers disagree: held for review, listed as such, and flagged below
+    _submit(desk, tps, {"1": 70, "2": 30, "3": 10, "4": 5, "5": 3}, suara_sah=100, correction=True, reason="cek")
+    _wait(duo, lambda d: len(duo.find_elements(".rk-version")) == 3, "the held correction is not listed")
+    assert "Perlu dicek" in duo.find_elements(".rk-version")[0].text
+    _wait(duo, lambda d: duo.find_elements(f"#rk-held-body tr[data-code='{tps}']"), "not in the flagged list")
+    held = duo.find_element(f"#rk-held-body tr[data-code='{tps}']").text
+    assert "Perlu dicek" in held and "Suara sah tertulis 100" in held
+    # corrected again, still held (no count changes): the new version and its reason still show
+    _submit(desk, tps, {"1": 70, "2": 30, "3": 10, "4": 5, "5": 3}, suara_sah=101, correction=True, reason="ulang")
+    _wait(duo, lambda d: len(duo.find_elements(".rk-version")) == 4, "the second held correction is not listed")
+    _wait(duo, lambda d: "tertulis 101" in duo.find_element(f"#rk-held-body tr[data-code='{tps}']").text, "old reason")
+    assert _js(duo, "return window.__same_page === true;"), "the page was reloaded"
 
     assert _fresh_errors(duo) == []
     assert foreign_resources(duo) == []
@@ -181,10 +196,39 @@ def test_results_appear_live_then_drill_down_to_a_tps(served, desk) -> None:
     duo.driver.get(duo.driver.current_url)
     duo.wait_for_element(".rk-versions", timeout=SLOW)
     duo.wait_for_contains_text("#rk-crumbs", "TPS " + tps[-3:], timeout=SLOW)
-    assert [e.text.split()[0] for e in duo.find_elements(".rk-version")] == ["2", "1"]
-    assert "salah hitung" in duo.find_element(".rk-version").text
+    assert [e.text.split()[0] for e in duo.find_elements(".rk-version")] == ["4", "3", "2", "1"]
+    assert "salah hitung" in duo.find_elements(".rk-version")[2].text
     assert _fresh_errors(duo) == []
     assert foreign_resources(duo) == []
+
+
+def test_held_and_janggal_results_join_the_flagged_list_live(served, desk) -> None:
+    duo = served
+    _log_in(duo, "viewer")
+    duo.driver.get(f"{duo.base_url}/rekapitulasi?contest={PILBUP}")
+    duo.wait_for_text_to_equal("#pilbup-banyuasin-reported", "0 / 2.564 TPS", timeout=SLOW)
+    _wait_connected(duo)
+    assert "Belum ada TPS yang perlu dicek" in duo.find_element("#rk-held-body").text
+    _js(duo, "window.__same_page = true;")
+    (held, _dpt), (odd, odd_dpt) = _tps_of(_desa_of(TALANG_KELAPA)[1])[:2]
+    _submit(desk, held, {"1": 40, "2": 30, "3": 20, "4": 10, "5": 5}, suara_sah=100)  # sah ≠ sum of the votes
+    _wait(duo, lambda d: duo.find_elements(f"#rk-held-body tr[data-code='{held}']"), "held result not listed")
+    row = duo.find_element(f"#rk-held-body tr[data-code='{held}']").text
+    assert "Perlu dicek" in row and "Suara sah tertulis 100" in row and "WIB" in row
+    voters = odd_dpt  # everyone came and voted for paslon 1: janggal (counted, marked)
+    _submit(desk, odd, {"1": voters - 2, "2": 0, "3": 0, "4": 0, "5": 0}, suara_tidak_sah=2)
+    _wait(duo, lambda d: duo.find_elements(f"#rk-held-body tr[data-code='{odd}']"), "janggal result not listed")
+    assert "Janggal" in duo.find_element(f"#rk-held-body tr[data-code='{odd}']").text
+    assert duo.find_element(".rk-held-count").text.startswith("2 TPS")
+    duo.wait_for_text_to_equal("#pilbup-banyuasin-held", "1", timeout=SLOW)
+    duo.wait_for_text_to_equal("#pilbup-banyuasin-janggal", "1", timeout=SLOW)
+    # the newest first, the link opens the TPS detail inside the page
+    assert duo.find_elements("#rk-held-body tr[data-code]")[0].get_attribute("data-code") == odd
+    duo.find_element(f"#rk-held-body tr[data-code='{held}'] a").click()
+    duo.wait_for_element(".rk-versions", timeout=SLOW)
+    assert "Perlu dicek" in duo.find_element(".rk-version").text
+    assert _js(duo, "return window.__same_page === true;"), "the page was reloaded"
+    assert _fresh_errors(duo) == []
 
 
 def _click_at_centre(duo: Any, element: Any) -> None:
