@@ -17,7 +17,7 @@ from dash import dcc, html
 from dashboard import incident_maps as im
 from dashboard.catalog import SEVERITIES, item_label
 from dashboard.fmt import fmt_int, fmt_pct, fmt_wib
-from dashboard.maps import MAP_CONFIG
+from dashboard.figures import MAP_CONFIG
 from dashboard.messages import el, incident_texts, logistics_texts, recap_texts
 from dashboard.recap import RegionTotals
 from data_sources import geo, incidents, logistics, results, snapshots
