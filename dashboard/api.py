@@ -126,7 +126,7 @@ TALLY_EXAMPLES = {
         "summary": "Kode TPS bentuk KPU",
         "value": {
             "contest": "pilbup-banyuasin",
-            "tps": "1607082001003",
+            "tps": "1607082007004",
             "votes": {"1": 120, "2": 80, "3": 10, "4": 5, "5": 2},
             "suara_tidak_sah": 5,
         },
@@ -135,7 +135,7 @@ TALLY_EXAMPLES = {
         "summary": "Koreksi (admin/operator) dengan alasan",
         "value": {
             "contest": "pilbup-banyuasin",
-            "tps": "16.07.08.2001.003",
+            "tps": "16.07.08.2007.003",
             "votes": {"1": 121, "2": 80, "3": 10, "4": 5, "5": 2},
             "suara_tidak_sah": 4,
             "correction": True,

@@ -69,7 +69,7 @@ class TallyIn(_Strict):
             "examples": [
                 {
                     "contest": "pilbup-banyuasin",
-                    "tps": "16.07.08.2001.003",
+                    "tps": "16.07.08.2007.003",
                     "votes": {"1": 120, "2": 80, "3": 10, "4": 5, "5": 2},
                     "suara_tidak_sah": 5,
                     "pengguna_hak_pilih": 222,
