@@ -223,6 +223,9 @@ def create_incident(store: Store, payload: dict[str, Any], actor: Actor, area: A
     """
     if not isinstance(payload, dict):
         raise IncidentError({"body": "harus objek JSON"})
+    nul = {k: "tidak boleh berisi karakter NUL" for k, v in payload.items() if isinstance(v, str) and "\x00" in v}
+    if nul:  # no database stores a NUL character (PostgreSQL refuses it)
+        raise IncidentError(nul)
     errors: dict[str, str] = {}
     for name, choices in (("stage", STAGES), ("category", CATEGORIES), ("severity", SEVERITIES)):
         _check_choice(payload, name, choices, errors)
@@ -301,6 +304,8 @@ def _clean_note(status: str, note: Any) -> str | None:
     if note is not None and not isinstance(note, str):
         raise IncidentError({"note": "harus teks"})
     note = (note or "").strip() or None
+    if note is not None and "\x00" in note:
+        raise IncidentError({"note": "tidak boleh berisi karakter NUL"})
     if note is not None and len(note) > MAX_NOTE:
         raise IncidentError({"note": f"paling banyak {MAX_NOTE} karakter (ada {len(note)})"})
     if note is None and status in NOTE_REQUIRED:
