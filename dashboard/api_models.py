@@ -262,7 +262,7 @@ class RegionTotals(BaseModel):
 
     code: str
     name: str
-    level: int
+    level: str
     tps_total: int
     tps_reported: int
     held: int
