@@ -173,6 +173,9 @@ def post_tally() -> Any:
     """Submit one TPS result through the common ingest path (DESIGN §4, §5)."""
     body, error = _json_body()
     if error:
+        answer, code = error
+        if code == 422:  # a tally's 422 always says status "rejected", like the rules' own refusals
+            return jsonify({"status": results.REJECTED, **answer.get_json()}), 422
         return error
     tally, errors = m.validate(m.TallyIn, body)
     key = request.headers.get("Idempotency-Key")

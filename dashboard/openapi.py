@@ -99,6 +99,7 @@ def _responses(desc: Description, schemas: _Schemas, has_body: bool) -> dict[str
         answers.setdefault(code, (ErrorOut, text))
     if has_body:
         answers.setdefault(413, (ErrorOut, "Badan permintaan terlalu besar"))
+        answers.setdefault(415, (ErrorOut, "Badan permintaan bukan application/json"))
         answers.setdefault(422, (ErrorOut, "Data tidak sah; pesan per kolom di `errors`"))
     out: dict[str, Any] = {}
     for code in sorted(answers):

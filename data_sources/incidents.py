@@ -170,7 +170,7 @@ def _check_choice(payload: Mapping[str, Any], name: str, choices: Mapping[str, s
     value = payload.get(name)
     if value in (None, ""):
         errors[name] = f"wajib diisi: salah satu dari {', '.join(choices)}"
-    elif value not in choices:
+    elif not isinstance(value, str) or value not in choices:
         errors[name] = f"harus salah satu dari: {', '.join(choices)}"
 
 
@@ -231,7 +231,7 @@ def create_incident(store: Store, payload: dict[str, Any], actor: Actor, area: A
         _check_choice(payload, name, choices, errors)
     status = payload.get("status")
     if status not in (None, "", "baru"):
-        if status in INCIDENT_STATUSES:
+        if isinstance(status, str) and status in INCIDENT_STATUSES:
             errors["status"] = "kejadian baru selalu berstatus baru; ubah statusnya sesudah tersimpan"
         else:
             errors["status"] = f"harus salah satu dari: {', '.join(INCIDENT_STATUSES)}"

@@ -142,6 +142,8 @@ def test_every_bad_field_is_named_at_once_and_nothing_stored(app, desk) -> None:
     assert errors["warna"] == "kolom tidak dikenal"
     assert "16.07.08.2001.003" in errors["tps"]
     assert stored(desk) == before
+    malformed = reporter.post(URL, data="{", content_type="application/json")
+    assert malformed.status_code == 422 and malformed.get_json()["status"] == "rejected"
 
 
 @pytest.mark.parametrize(

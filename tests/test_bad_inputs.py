@@ -162,6 +162,16 @@ API_CORPUS = [
     Bad(
         "incident-nul-description", {**INCIDENT, "description": "a\x00b"}, named="description", url="/api/v1/incidents"
     ),
+    Bad("incident-category-list", {**INCIDENT, "category": ["logistik"]}, named="category", url="/api/v1/incidents"),
+    Bad("incident-status-object", {**INCIDENT, "status": {"baru": 1}}, named="status", url="/api/v1/incidents"),
+    Bad(
+        "logistics-status-list",
+        {"received": 1, "status": ["kurang"]},
+        named="status",
+        url="/api/v1/logistics/16.07.10/tinta",
+        method="PUT",
+        who="operator",
+    ),
     Bad("incident-category-emoji", {**INCIDENT, "category": "🔥"}, named="category", url="/api/v1/incidents"),
     Bad(
         "incident-status-huge-id",
