@@ -1,4 +1,5 @@
-"""Input: the operator's own writes — a C1 result, a new incident, an incident's status change, a logistics line.
+"""Input: the operator's own writes — a C1 result (callbacks/c1_form.py), a new incident, an incident's status
+change, a logistics line.
 
 Each goes through the same domain function as the API and, once accepted, through `desk().changed(...)`, which
 pushes it to every open screen. These are server callbacks for the operator's own action only; nothing here runs
@@ -10,21 +11,21 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from dash import ALL, Dash, Input, Output, State, dcc, html, no_update
+from dash import Dash, Input, Output, State, dcc, html, no_update
 from flask_login import current_user
 
+from callbacks import c1_form, chains
 from dashboard.catalog import INCIDENT_STATUSES, LOGISTICS_STATUSES, item_label
 from dashboard.fmt import WIB, fmt_int
-from data_sources import geo, incidents, logistics, results, summary
+from data_sources import geo, incidents, logistics
+from layouts.c1_form import desa_options
 from layouts.common import desk, has_role
 from layouts.input import (
-    desa_options,
     incident_choices,
     incident_summary,
     item_options,
     line_summary,
     status_options,
-    vote_fields,
 )
 
 FIELD_LABELS = {
@@ -47,73 +48,12 @@ FIELD_LABELS = {
 DENIED = "Hanya operator atau admin yang boleh menyimpan."
 
 
-def outcome_view(outcome: results.Outcome) -> html.Div:
-    """What the operator sees after pressing Simpan."""
-    if outcome.status == results.CREATED:
-        r = outcome.result or {}
-        flags = [html.Li(f["message"]) for f in r.get("flags", [])]
-        status = "Perlu dicek" if r.get("status") == "perlu_dicek" else "Dihitung"
-        return html.Div(
-            [html.P(f"Tersimpan: TPS {r.get('tps')} versi {r.get('version')} — {status}."), html.Ul(flags)],
-            className="notice notice-ok",
-        )
-    if outcome.status == results.SAME:
-        return html.Div(f"Sudah tersimpan sebelumnya: {outcome.message}.", className="notice notice-ok")
-    problems = [html.Li(f"{field}: {msg}") for field, msg in outcome.errors.items()]
-    return html.Div([html.P(outcome.message or "Tidak disimpan:"), html.Ul(problems)], className="notice notice-error")
-
-
-def submit_c1(
-    contest: str | None, tps: str | None, nomors: list[dict], votes: list[Any], tidak_sah: Any, hadir: Any
-) -> results.Outcome:
-    """Send the form's numbers through the same path as the API."""
-    payload = {
-        "contest": contest,
-        "tps": (tps or "").strip(),
-        "votes": {str(n["nomor"]): v for n, v in zip(nomors, votes, strict=True)},
-        "suara_tidak_sah": tidak_sah,
-    }
-    if hadir is not None:
-        payload["pengguna_hak_pilih"] = hadir
-    return results.submit_result(desk().store, payload, current_user.actor, source="input")
-
-
 def register(app: Dash) -> None:
     """Register the Input page's callbacks: C1, new incident, status change, logistics."""
-    _register_c1(app)
+    c1_form.register(app)
     _register_incident(app)
     _register_status(app)
     _register_logistics(app)
-
-
-def _register_c1(app: Dash) -> None:
-    """The C1 form: vote fields of the chosen contest, and the submission."""
-
-    @app.callback(Output("c1-votes", "children"), Input("c1-contest", "value"), prevent_initial_call=True)
-    def _fields(contest_id: str | None) -> list:
-        chosen = next((c for c in summary.contests(desk().store) if c.id == contest_id), None)
-        return vote_fields(chosen)
-
-    @app.callback(
-        Output("c1-outcome", "children"),
-        Input("c1-submit", "n_clicks"),
-        State("c1-contest", "value"),
-        State("c1-tps", "value"),
-        State({"type": "vote", "nomor": ALL}, "id"),
-        State({"type": "vote", "nomor": ALL}, "value"),
-        State("c1-tidak-sah", "value"),
-        State("c1-hadir", "value"),
-        prevent_initial_call=True,
-    )
-    def _submit(n_clicks: int, contest, tps, ids, votes, tidak_sah, hadir):  # noqa: ANN001, ANN202
-        if not n_clicks:
-            return no_update
-        if not has_role("admin", "operator"):
-            return html.Div("Hanya operator atau admin yang boleh menyimpan hasil.", className="notice notice-error")
-        outcome = submit_c1(contest, tps, ids, votes, tidak_sah, hadir)
-        if outcome.changed:
-            desk().changed("result", outcome.result)
-        return outcome_view(outcome)
 
 
 # ---------------------------------------------------------------- incidents and logistics
@@ -193,16 +133,7 @@ def update_from_form(kecamatan: str | None, item: str | None, received: Any, sta
 def _register_incident(app: Dash) -> None:
     """The new-incident form: desa of the chosen kecamatan, and the submission."""
 
-    @app.callback(
-        Output("kj-new-desa", "options"),
-        Output("kj-new-desa", "value"),
-        Input("kj-new-kecamatan", "value"),
-        prevent_initial_call=True,
-    )
-    def _desa(kecamatan: str | None) -> tuple[list, None]:
-        if not has_role("admin", "operator"):
-            return [], None
-        return desa_options(desk().store, kecamatan), None
+    chains.follow(app, "kj-new-kecamatan", "kj-new-desa", desa_options)
 
     @app.callback(
         Output("kj-new-outcome", "children"),
@@ -293,16 +224,7 @@ def _register_status(app: Dash) -> None:
 def _register_logistics(app: Dash) -> None:
     """The logistics form: items of the chosen kecamatan, the line as it stands, and the update."""
 
-    @app.callback(
-        Output("lg-in-item", "options"),
-        Output("lg-in-item", "value"),
-        Input("lg-in-kecamatan", "value"),
-        prevent_initial_call=True,
-    )
-    def _items(kecamatan: str | None) -> tuple[list, None]:
-        if not has_role("admin", "operator"):
-            return [], None
-        return item_options(desk().store, kecamatan), None
+    chains.follow(app, "lg-in-kecamatan", "lg-in-item", item_options)
 
     @app.callback(
         Output("lg-in-current", "children"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+
 from dash import ClientsideFunction, Dash, Input, Output
 
 from layouts.shell import EVENTS
@@ -9,6 +11,7 @@ from layouts.shell import EVENTS
 
 def register(app: Dash) -> None:
     """Wire every pushed event to its handler in assets/live.js, and the connection indicator."""
+    import_module("callbacks.follow").register(app)  # the `view` event: presenter and followers
     for event in EVENTS:
         app.clientside_callback(
             ClientsideFunction(namespace="live", function_name=event),

@@ -114,10 +114,13 @@ def create_app(config: Any = None) -> Any:
     desk.recap.ensure_built()  # the live totals start from everything already stored
     desk.hub = realtime.Hub(socketio, lambda kind: messages.snapshot(desk, kind), config.background_push)
     sockets.register(socketio, desk)
+    import_module("dashboard.follow_sockets").register(socketio, desk)  # presenter and followers (`view`)
 
     auth.init_auth(server)
     server.register_blueprint(health)
     server.register_blueprint(api_bp)
+    server.register_blueprint(import_module("dashboard.api_photos").bp)
+    server.register_blueprint(import_module("dashboard.follow_api").bp)
 
     app = dash.Dash(
         "dashboard",

@@ -372,7 +372,7 @@ def post_incident() -> Any:
     if error:
         return error
     try:
-        data = incidents.create_incident(_desk().store, body, current_user.actor, _area())
+        data = incidents.create_incident(_desk().store, body, current_user.actor, _area(), strict=True)
     except incidents.IncidentError as exc:
         return jsonify({"error": "data tidak sah", "errors": exc.errors}), 422
     _desk().changed("incident", data)
@@ -397,8 +397,11 @@ def patch_incident(incident_id: int) -> Any:
         return jsonify({"error": "data tidak sah", "errors": {"body": "harus objek JSON"}}), 422
     if incident_id > MAX_ID:
         return _not_found("id", f"kejadian {incident_id} tidak ada")
+    errors = incidents.unknown_fields(body, incidents.CHANGE_FIELDS, "tidak dapat diubah lewat PATCH")
     if body.get("status") in (None, ""):
-        return jsonify({"error": "data tidak sah", "errors": {"status": "wajib diisi"}}), 422
+        errors["status"] = "wajib diisi"
+    if errors:
+        return jsonify({"error": "data tidak sah", "errors": errors}), 422
     try:
         data = incidents.change_status(
             _desk().store, incident_id, body.get("status"), current_user.actor, body.get("note")

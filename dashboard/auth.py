@@ -6,7 +6,7 @@ import html
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, Flask, abort, current_app, jsonify, redirect, request, url_for
 from flask_limiter import Limiter
@@ -111,7 +111,8 @@ def guard() -> Any:
         info = accounts.verify_token(_store(), token)
         if info is not None and info.role == "display":
             login_user(principal_for_token(info))
-            return redirect(path)
+            rest = urlencode([(k, v) for k, v in request.args.items(multi=True) if k != "token"])
+            return redirect(f"{path}?{rest}" if rest else path)  # the screen's own settings (interval, follow) stay
     if not current_user.is_authenticated:
         if path.startswith(("/api/", "/_dash-", "/_reload-hash")):
             return jsonify({"error": "perlu login atau token"}), 401

@@ -176,6 +176,8 @@ def cmd_serve(args: argparse.Namespace, demo: bool = False) -> int:
         )
         lines += [f"  {name:9s} {pw}" for name, pw in info["passwords"].items()]
         lines.append(f"Tautan layar besar: {url}/layar?token={info['display_token']}")
+        lines.append(f"Layar besar mengikuti presenter: {url}/layar?token={info['display_token']}&follow=1")
+        lines.append(f"Tautan ikuti untuk peserta vicon (login viewer): {url}/ikuti")
         if config.simulator:
             lines.append(f"Simulator hari-H aktif (kecepatan {args.speed:g}×).")
     run(config, args.host, args.port, banner="\n".join(lines), started=started)

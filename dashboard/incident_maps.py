@@ -18,7 +18,7 @@ Geometry is part of these figures only: updates patch values, never the GeoJSON.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from math import cos, sin, sqrt
 from typing import Any
@@ -33,9 +33,8 @@ from dashboard.catalog import (
     SEVERITY_COLORS,
     STAGES,
 )
+from dashboard.figures import Colours, Outline, base_layout, offline_geo, plot_text, region_trace, shown_regions
 from dashboard.fmt import fmt_int, fmt_pct, fmt_wib, now_utc, to_wib
-from dashboard.maps import FONT, SEPARATORS, plot_text
-from data_sources.geo import Centroid
 
 CATEGORY_COLORS = {
     "hak-pilih": "#1565c0",
@@ -58,6 +57,7 @@ GOLDEN_ANGLE = 2.399963229728653  # radians: successive points spiral without li
 JITTER_DEGREES = 0.03
 HOVER_CHARS = 120
 MAP_HEIGHT = 520
+TIMELINE_MIN_TOP = 10
 
 
 # ---------------------------------------------------------------- the clock incident and logistics views share
@@ -146,37 +146,6 @@ def readiness_hover(name: str, fraction: float | None) -> str:
 # ---------------------------------------------------------------- positions
 
 
-def _polygon_centre(geometry: Mapping[str, Any]) -> tuple[float, float] | None:
-    points: list[tuple[float, float]] = []
-
-    def walk(coords: Any) -> None:
-        if isinstance(coords, list | tuple) and coords and isinstance(coords[0], int | float):
-            points.append((float(coords[1]), float(coords[0])))
-        elif isinstance(coords, list | tuple):
-            for part in coords:
-                walk(part)
-
-    walk(geometry.get("coordinates"))
-    if not points:
-        return None
-    lats, lons = [p[0] for p in points], [p[1] for p in points]
-    return (min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2
-
-
-def region_centres(
-    codes: Iterable[str], centroids: Mapping[str, Centroid], boundaries: dict[str, Any] | None = None
-) -> dict[str, tuple[float, float]]:
-    """Code → (lat, lon) of each region: its centroid, else the middle of its polygon's box; unknown ones left out."""
-    polygons = {f["properties"]["kode"]: f["geometry"] for f in (boundaries or {}).get("features", [])}
-    out: dict[str, tuple[float, float]] = {}
-    for code in codes:
-        if code in centroids:
-            out[code] = (centroids[code].lat, centroids[code].lng)
-        elif code in polygons and (centre := _polygon_centre(polygons[code])) is not None:
-            out[code] = centre
-    return out
-
-
 def jitter(incident_id: int) -> tuple[float, float]:
     """A small fixed offset (degrees lat, lon) for an incident drawn at its kecamatan's centre: points never stack."""
     angle = incident_id * GOLDEN_ANGLE
@@ -206,90 +175,39 @@ def open_counts(incidents: Iterable[Mapping[str, Any]]) -> Counter[str]:
 # ---------------------------------------------------------------- figures
 
 
-def _layout(height: int) -> dict[str, Any]:
-    return {
-        "height": height,
-        "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
-        "separators": SEPARATORS,
-        "font": FONT,
-        "paper_bgcolor": "rgba(0,0,0,0)",
-        "plot_bgcolor": "rgba(0,0,0,0)",
-        "showlegend": False,
-    }
-
-
-def _geo(fig: go.Figure) -> go.Figure:
-    fig.update_layout(dragmode=False, clickmode="event")
-    fig.update_geos(fitbounds="locations", visible=False, projection={"type": "mercator"}, bgcolor="rgba(0,0,0,0)")
-    return fig
-
-
-def uses_polygons(regions: Mapping[str, str], boundaries: dict[str, Any] | None) -> bool:
-    """True when the boundaries cover at least one of the regions (the map then draws shapes, else bubbles)."""
-    covered = {f["properties"]["kode"] for f in (boundaries or {}).get("features", [])}
-    return any(code in covered for code in regions)
-
-
-def shown_regions(
-    regions: Mapping[str, str], boundaries: dict[str, Any] | None, centres: Mapping[str, tuple[float, float]]
-) -> list[str]:
-    """The region codes a map draws, in order: those with a shape, else those with a centre."""
-    if uses_polygons(regions, boundaries):
-        covered = {f["properties"]["kode"] for f in boundaries.get("features", [])}
-        return [c for c in regions if c in covered]
-    return [c for c in regions if c in centres]
-
-
 def bubble_size(value: float, biggest: float) -> float:
     """The diameter (px) of a region's bubble for a value out of the biggest."""
     return 14 + 26 * sqrt(value / biggest) if biggest > 0 else 14
 
 
+COLORBAR = {"thickness": 12, "len": 0.6, "x": 1.0}
+OUTLINE = Outline(polygon_width=0.8, polygon_colour="#ffffff", bubble_width=1, bubble_colour="#78909c")
+
+
 def _region_trace(
-    codes: Sequence[str],
     regions: Mapping[str, str],
-    values: Sequence[float],
+    value: Callable[[str], float],
     boundaries: dict[str, Any] | None,
     centres: Mapping[str, tuple[float, float]],
-    colors: dict[str, Any],
-    hover: Sequence[str],
-    sizes: Sequence[float] | None,
+    colours: Callable[[list[float]], Colours],
+    hover: Callable[[str], str],
+    size: Callable[[float, list[float]], float],
 ) -> go.BaseTraceType:
-    common = {
-        "customdata": [[c, regions[c]] for c in codes],
-        "text": list(hover),
-        "hovertemplate": "%{text}<extra></extra>",
-    }
-    if uses_polygons(regions, boundaries):
-        return go.Choropleth(
-            geojson=boundaries,
-            featureidkey="properties.kode",
-            locations=list(codes),
-            z=list(values),
-            colorscale=colors["scale"],
-            zmin=colors["min"],
-            zmax=colors["max"],
-            showscale=True,
-            colorbar={"title": {"text": colors["title"]}, "thickness": 12, "len": 0.6, "x": 1.0},
-            marker={"line": {"width": 0.8, "color": "#ffffff"}},
-            **common,
-        )
-    return go.Scattergeo(
-        lat=[centres[c][0] for c in codes],
-        lon=[centres[c][1] for c in codes],
-        mode="markers",
-        marker={
-            "size": list(sizes) if sizes is not None else [18] * len(codes),
-            "color": list(values),
-            "colorscale": colors["scale"],
-            "cmin": colors["min"],
-            "cmax": colors["max"],
-            "showscale": True,
-            "colorbar": {"title": {"text": colors["title"]}, "thickness": 12, "len": 0.6, "x": 1.0},
-            "opacity": 0.75,
-            "line": {"width": 1, "color": "#78909c"},
-        },
-        **common,
+    """The kecamatan as trace 0 of a Kejadian or Logistik map (customdata [code, name]), each coloured by
+    `value(code)`; the scale and the bubble sizes may depend on all the values shown."""
+    codes, polygons = shown_regions(list(regions), boundaries, centres)
+    values = [value(c) for c in codes]
+    return region_trace(
+        codes,
+        values,
+        colours(values),
+        boundaries if polygons else None,
+        centres,
+        [[c, regions[c]] for c in codes],
+        [hover(c) for c in codes],
+        [size(v, values) for v in values],
+        OUTLINE,
+        opacity=0.75,
     )
 
 
@@ -302,20 +220,15 @@ def incident_map(
 ) -> go.Figure:
     """The kecamatan coloured by their open incidents (shapes when `boundaries` cover them, else bubbles at the
     centres), with every incident as a point coloured by severity (hollow once closed)."""
-    codes = shown_regions(regions, boundaries, centres)
     counts = open_counts(incidents)
-    values = [counts.get(c, 0) for c in codes]
-    biggest = max([1, *values])
-    colors = {"scale": OPEN_SCALE, "min": 0, "max": biggest, "title": "Terbuka"}
     trace0 = _region_trace(
-        codes,
         regions,
-        values,
+        lambda c: counts.get(c, 0),
         boundaries,
         centres,
-        colors,
-        [region_hover(regions[c], counts.get(c, 0)) for c in codes],
-        [bubble_size(v, biggest) for v in values],
+        lambda values: Colours(OPEN_SCALE, 0, max([1, *values]), {"title": {"text": "Terbuka"}, **COLORBAR}),
+        lambda c: region_hover(regions[c], counts.get(c, 0)),
+        lambda v, values: bubble_size(v, max([1, *values])),
     )
     placed = [(i, incident_position(i, centres)) for i in sorted(incidents, key=lambda i: i["id"])]
     placed = [(i, p) for i, p in placed if p is not None]
@@ -334,8 +247,8 @@ def incident_map(
         hovertemplate="%{text}<extra></extra>",
     )
     fig = go.Figure([trace0, points])
-    fig.update_layout(**_layout(height))
-    return _geo(fig)
+    fig.update_layout(**base_layout(height))
+    return offline_geo(fig)
 
 
 def hour_bucket(iso: str) -> str:
@@ -372,7 +285,7 @@ def incident_timeline(incidents: Iterable[Mapping[str, Any]], height: int = MAP_
             for c, label in CATEGORIES.items()
         ]
     )
-    fig.update_layout(**_layout(height))
+    fig.update_layout(**base_layout(height))
     fig.update_layout(
         barmode="stack",
         bargap=0.15,
@@ -389,7 +302,13 @@ def incident_timeline(incidents: Iterable[Mapping[str, Any]], height: int = MAP_
         ],
         gridcolor="#e3e8ed",
     )
-    fig.update_yaxes(rangemode="tozero", tickformat=",d", gridcolor="#e3e8ed", title=None)
+    fig.update_yaxes(
+        rangemode="tozero",
+        tickformat=",d",
+        autorangeoptions={"include": [0, TIMELINE_MIN_TOP]},  # whole-number ticks for a handful of incidents
+        gridcolor="#e3e8ed",
+        title=None,
+    )
     if not x:
         fig.add_annotation(
             text="Belum ada kejadian yang cocok", showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5
@@ -405,22 +324,18 @@ def readiness_map(
     height: int = 460,
 ) -> go.Figure:
     """The kecamatan coloured by logistics readiness in percent (red 0 → green 100), shapes or bubbles."""
-    codes = shown_regions(regions, boundaries, centres)
-    values = [round(readiness.get(c, 0.0) * 100, 2) for c in codes]
-    colors = {"scale": READY_SCALE, "min": 0, "max": 100, "title": "Siap (%)"}
     trace = _region_trace(
-        codes,
         regions,
-        values,
+        lambda c: round(readiness.get(c, 0.0) * 100, 2),
         boundaries,
         centres,
-        colors,
-        [readiness_hover(regions[c], readiness.get(c)) for c in codes],
-        [22] * len(codes),
+        lambda _values: Colours(READY_SCALE, 0, 100, {"title": {"text": "Siap (%)"}, **COLORBAR}),
+        lambda c: readiness_hover(regions[c], readiness.get(c)),
+        lambda _v, _values: 22,
     )
     fig = go.Figure(trace)
-    fig.update_layout(**_layout(height))
-    return _geo(fig)
+    fig.update_layout(**base_layout(height))
+    return offline_geo(fig)
 
 
 def labels() -> dict[str, dict[str, str]]:

@@ -13,29 +13,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
-from html import escape
 from math import sqrt
 from typing import Any
 
 import plotly.graph_objects as go
 
+from dashboard.figures import Colours, Outline, base_layout, offline_geo, plot_text, region_trace, shown_regions
 from dashboard.fmt import fmt_int, fmt_pct, to_wib
 from dashboard.recap import RegionTotals
-from data_sources.geo import Centroid, boundary_codes
+from data_sources.geo import Centroid
 from data_sources.summary import PaslonInfo
 
-SEPARATORS = ",."  # decimal comma, thousands dot
-FONT = {"family": '"Segoe UI", "Noto Sans", "DejaVu Sans", Arial, sans-serif', "size": 14, "color": "#17202a"}
 NO_VOTES = "#cfd8dc"
 SHARE_LOW = "#f7f9fb"
 LEADER = "leader"
-MAP_CONFIG: dict[str, Any] = {
-    "topojsonURL": "/assets/topojson/",  # served by the app: the map works without internet
-    "displaylogo": False,
-    "scrollZoom": False,
-    "modeBarButtonsToRemove": ["select2d", "lasso2d", "toImage"],
-}
-CHART_CONFIG: dict[str, Any] = {"displaylogo": False, "displayModeBar": False}
 BUCKET_MINUTES = 10
 
 
@@ -47,11 +38,6 @@ def wib_text(moment: datetime) -> str:
 def short_label(p: PaslonInfo) -> str:
     """The paslon as a short label: nomor and the head of the pair."""
     return f"{p.nomor}. {p.kepala}"
-
-
-def plot_text(text: str) -> str:
-    """Text for plotly's labels, which read a little HTML: names always show as written."""
-    return escape(text, quote=False)
 
 
 def wrapped_label(p: PaslonInfo, width: int = 14) -> str:
@@ -124,18 +110,6 @@ def bar_hover(p: PaslonInfo, votes: int, share: float) -> str:
     return f"<b>{plot_text(p.label)}</b><br>{fmt_int(votes)} suara · {fmt_pct(share)}"
 
 
-def _base_layout(height: int) -> dict[str, Any]:
-    return {
-        "height": height,
-        "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
-        "separators": SEPARATORS,
-        "font": FONT,
-        "paper_bgcolor": "rgba(0,0,0,0)",
-        "plot_bgcolor": "rgba(0,0,0,0)",
-        "showlegend": False,
-    }
-
-
 def votes_bar(paslon: Sequence[PaslonInfo], t: RegionTotals, height: int = 340) -> go.Figure:
     """Votes per paslon as bars in the paslon colours, labelled in Indonesian notation."""
     fig = go.Figure(
@@ -150,7 +124,7 @@ def votes_bar(paslon: Sequence[PaslonInfo], t: RegionTotals, height: int = 340) 
             hovertemplate="%{hovertext}<extra></extra>",
         )
     )
-    fig.update_layout(**_base_layout(height))
+    fig.update_layout(**base_layout(height))
     fig.update_layout(margin={"l": 60, "r": 10, "t": 30, "b": 10}, bargap=0.3)
     fig.update_yaxes(
         tickformat=",d",
@@ -211,7 +185,7 @@ def shares_line(
             for i, p in enumerate(paslon)
         ]
     )
-    fig.update_layout(**_base_layout(height))
+    fig.update_layout(**base_layout(height))
     fig.update_layout(
         margin={"l": 55, "r": 10, "t": 10, "b": 10},
         showlegend=True,
@@ -256,61 +230,36 @@ def kecamatan_map(
     Coloured by leader or by one paslon's share (`mode`); the region `selected` (or the one containing it) is
     outlined. Geometry is part of this figure only: updates patch values, never the GeoJSON.
     """
-    covered = boundary_codes(boundaries)
-    polygons = [t for t in rows if t.code in covered]
-    use_polygons = bool(polygons)
-    shown = polygons if use_polygons else [t for t in rows if t.code in centroids]
+    by_code = {t.code: t for t in rows}
+    codes, polygons = shown_regions(list(by_code), boundaries, centroids)
+    shown = [by_code[c] for c in codes]
     colors = map_colors(paslon, shown, mode)
     is_selected = [bool(selected) and (selected == t.code or selected.startswith(t.code + ".")) for t in shown]
-    line_width = [3.5 if s else 0.8 for s in is_selected]
-    line_color = ["#0d2740" if s else "#ffffff" for s in is_selected]
-    common = {
-        "customdata": [map_customdata(t) for t in shown],
-        "text": [region_hover(paslon, t) for t in shown],
-        "hovertemplate": "%{text}<extra></extra>",
-    }
-    colorbar = {"title": {"text": "% suara"}, "ticksuffix": " %", "thickness": 14, "len": 0.7}
-    if use_polygons:
-        trace: go.BaseTraceType = go.Choropleth(
-            geojson=boundaries,
-            featureidkey="properties.kode",
-            locations=[t.code for t in shown],
-            z=colors["z"],
-            colorscale=colors["colorscale"],
-            zmin=colors["zmin"],
-            zmax=colors["zmax"],
-            showscale=colors["showscale"],
-            colorbar=colorbar,
-            marker={"line": {"width": line_width, "color": line_color}},
-            **common,
-        )
-    else:
-        dpt = [t.dpt for t in shown]
-        biggest = max([1, *dpt])
-        trace = go.Scattergeo(
-            lat=[centroids[t.code].lat for t in shown],
-            lon=[centroids[t.code].lng for t in shown],
-            mode="markers",
-            marker={
-                "size": [12 + 30 * sqrt(d / biggest) for d in dpt],
-                "color": colors["z"],
-                "colorscale": colors["colorscale"],
-                "cmin": colors["zmin"],
-                "cmax": colors["zmax"],
-                "showscale": colors["showscale"],
-                "colorbar": colorbar,
-                "opacity": 0.9,
-                "line": {"width": line_width, "color": ["#0d2740" if s else "#455a64" for s in is_selected]},
-            },
-            **common,
-        )
-    fig = go.Figure(trace)
-    fig.update_layout(**_base_layout(height))
-    fig.update_layout(clickmode="event", dragmode=False)
-    fig.update_geos(
-        fitbounds="locations",
-        visible=False,
-        projection={"type": "mercator"},
-        bgcolor="rgba(0,0,0,0)",
+    dpt = [t.dpt for t in shown]
+    biggest = max([1, *dpt])
+    trace = region_trace(
+        codes,
+        colors["z"],
+        Colours(
+            colors["colorscale"],
+            colors["zmin"],
+            colors["zmax"],
+            {"title": {"text": "% suara"}, "ticksuffix": " %", "thickness": 14, "len": 0.7},
+            colors["showscale"],
+        ),
+        boundaries if polygons else None,
+        {c: (centroids[c].lat, centroids[c].lng) for c in codes if c in centroids},
+        [map_customdata(t) for t in shown],
+        [region_hover(paslon, t) for t in shown],
+        [12 + 30 * sqrt(d / biggest) for d in dpt],
+        Outline(
+            [3.5 if s else 0.8 for s in is_selected],
+            ["#0d2740" if s else "#ffffff" for s in is_selected],
+            [3.5 if s else 0.8 for s in is_selected],
+            ["#0d2740" if s else "#455a64" for s in is_selected],
+        ),
+        opacity=0.9,
     )
-    return fig
+    fig = go.Figure(trace)
+    fig.update_layout(**base_layout(height))
+    return offline_geo(fig)

@@ -63,7 +63,8 @@ class Hub:
 
     def heartbeat(self) -> None:
         """Tell every viewer the server is alive and which sequence number it is at (not a new message)."""
-        self.socketio.emit("heartbeat", {"seq": self._seq, "sent_at": fmt_wib(now_utc())})
+        beat = now_utc()  # the exact moment: identical payloads would be dropped by Dash as "no change"
+        self.socketio.emit("heartbeat", {"seq": self._seq, "sent_at": fmt_wib(beat), "at": beat.isoformat()})
 
     def publish(self, event: str, payload: dict[str, Any]) -> dict[str, Any]:
         """Send one event to every connected viewer, stamped with the next sequence number."""

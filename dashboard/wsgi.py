@@ -1,5 +1,7 @@
-"""WSGI entry for an external server: `gunicorn -k gevent -w 1 'dashboard.wsgi:create_server()'` (one worker per
-process; several processes need DESK_MESSAGE_QUEUE)."""
+"""WSGI entry for an external server, one worker per process (several processes need DESK_MESSAGE_QUEUE):
+
+`gunicorn -k geventwebsocket.gunicorn.workers.GeventWebSocketWorker -w 1 'dashboard.wsgi:create_server()'`
+"""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from dashboard.actors import ROLES_TOKEN, ROLES_USER
@@ -50,6 +50,16 @@ class TokenInfo:
 
 def _user_info(u: User) -> UserInfo:
     return UserInfo(u.id, u.username, u.role, u.active, u.created_at)
+
+
+_TOKEN_COLUMNS = tuple(
+    ApiToken.__table__.c[name]
+    for name in ("id", "name", "role", "region_code", "created_at", "created_by", "revoked_at")
+)
+
+_TOKEN_BY_HASH = select(*_TOKEN_COLUMNS).where(
+    ApiToken.__table__.c.token_hash == bindparam("token_hash"), ApiToken.__table__.c.revoked_at.is_(None)
+)
 
 
 def _token_info(t: ApiToken) -> TokenInfo:
@@ -151,11 +161,9 @@ def verify_token(store: Store, secret: str) -> TokenInfo | None:
     """The unrevoked token with this secret, else None."""
     if not secret or len(secret) > 200:
         return None
-    with store.reader() as s:
-        token = s.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(secret)))
-        if token is None or token.revoked_at is not None:
-            return None
-        return _token_info(token)
+    with store.engine.connect() as conn:  # one indexed lookup per request: a revocation counts at once
+        row = conn.execute(_TOKEN_BY_HASH, {"token_hash": hash_token(secret)}).first()
+    return TokenInfo(*row) if row is not None else None
 
 
 def get_token(store: Store, token_id: int) -> TokenInfo | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import json
 import logging
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -102,3 +103,35 @@ def boundary_codes(geojson: dict[str, Any] | None) -> set[str]:
     if not geojson:
         return set()
     return {f["properties"]["kode"] for f in geojson.get("features", [])}
+
+
+def positions(coordinates: Any) -> Iterator[tuple[float, float]]:
+    """Every (lon, lat) position inside a GeoJSON `coordinates` array, at any depth."""
+    if isinstance(coordinates, list | tuple) and coordinates and isinstance(coordinates[0], int | float):
+        yield float(coordinates[0]), float(coordinates[1])
+    elif isinstance(coordinates, list | tuple):
+        for part in coordinates:
+            yield from positions(part)
+
+
+def _box_middle(geometry: dict[str, Any]) -> tuple[float, float] | None:
+    """The (lat, lon) middle of a geometry's bounding box; None when it has no position."""
+    points = list(positions(geometry.get("coordinates")))
+    if not points:
+        return None
+    lons, lats = [p[0] for p in points], [p[1] for p in points]
+    return (min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2
+
+
+def region_centres(
+    codes: Iterable[str], centroids: Mapping[str, Centroid], boundaries: dict[str, Any] | None = None
+) -> dict[str, tuple[float, float]]:
+    """Code → (lat, lon) of each region: its centroid, else the middle of its polygon's box; unknown ones left out."""
+    polygons = {f["properties"]["kode"]: f["geometry"] for f in (boundaries or {}).get("features", [])}
+    out: dict[str, tuple[float, float]] = {}
+    for code in codes:
+        if code in centroids:
+            out[code] = (centroids[code].lat, centroids[code].lng)
+        elif code in polygons and (middle := _box_middle(polygons[code])) is not None:
+            out[code] = middle
+    return out

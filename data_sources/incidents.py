@@ -22,6 +22,7 @@ from dashboard.catalog import (
 from dashboard.codes import is_within, normalize_tps_code
 from dashboard.fmt import now_utc
 from data_sources import geo
+from data_sources.errors import FieldErrors
 from data_sources.models import Incident, IncidentEvent, Region, Tps
 from data_sources.store import Store, audit
 
@@ -36,6 +37,11 @@ AREA_MARGIN = 0.3  # degrees around the kecamatan centroids
 BOUNDARY_MARGIN = 0.05  # degrees around the kecamatan polygons
 OPEN_ALIAS = "terbuka"  # status filter shorthand for every open status
 NOTE_REQUIRED = {"ditolak": "alasan penolakan wajib diisi"}
+FIELDS = (
+    "kecamatan", "desa", "tps", "latitude", "longitude", "occurred_at",
+    "stage", "category", "severity", "status", "description",
+)  # fmt: skip
+CHANGE_FIELDS = ("status", "note")
 CHOICE_FILTERS: dict[str, Mapping[str, str]] = {
     "category": CATEGORIES,
     "severity": SEVERITIES,
@@ -44,12 +50,8 @@ CHOICE_FILTERS: dict[str, Mapping[str, str]] = {
 }
 
 
-class IncidentError(ValueError):
+class IncidentError(FieldErrors):
     """A bad incident, status change or filter; `errors` maps field to message."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
 
 
 @dataclass(frozen=True)
@@ -81,15 +83,6 @@ class Area:
 INDONESIA = Area(LAT_RANGE[0], LAT_RANGE[1], LON_RANGE[0], LON_RANGE[1])
 
 
-def _positions(coords: Any) -> Iterable[tuple[float, float]]:
-    """Every (lon, lat) position inside a GeoJSON coordinates array."""
-    if isinstance(coords, list | tuple) and coords and isinstance(coords[0], int | float):
-        yield float(coords[0]), float(coords[1])
-    elif isinstance(coords, list | tuple):
-        for part in coords:
-            yield from _positions(part)
-
-
 def _box(points: Iterable[tuple[float, float]], margin: float) -> Area | None:
     """The box around (lat, lon) points widened by `margin` degrees; None without points."""
     lats, lons = [], []
@@ -116,7 +109,7 @@ def regency_area(
     if boundaries:
         polygons = [f for f in boundaries.get("features", []) if f["properties"]["kode"] in codes]
         box = _box(
-            ((lat, lon) for f in polygons for lon, lat in _positions(f["geometry"].get("coordinates"))),
+            ((lat, lon) for f in polygons for lon, lat in geo.positions(f["geometry"].get("coordinates"))),
             BOUNDARY_MARGIN,
         )
         if box is not None:
@@ -216,17 +209,28 @@ def _optional_text(payload: Mapping[str, Any], name: str) -> Any:
     return None if value == "" else value
 
 
-def create_incident(store: Store, payload: dict[str, Any], actor: Actor, area: Area | None = None) -> dict[str, Any]:
+def unknown_fields(
+    payload: Mapping[str, Any], known: Iterable[str], why: str = "kolom tidak dikenal"
+) -> dict[str, str]:
+    """A message for each field of `payload` that is not in `known` (a typo must not be dropped silently)."""
+    allowed = list(known)
+    return {k: f"{why}; yang diterima: {', '.join(allowed)}" for k in payload if k not in allowed}
+
+
+def create_incident(
+    store: Store, payload: dict[str, Any], actor: Actor, area: Area | None = None, strict: bool = False
+) -> dict[str, Any]:
     """Validate and store a new incident (status baru); raises IncidentError naming each bad field.
 
-    Coordinates must lie in `area` (by default the box around the store's kecamatan centroids).
+    Coordinates must lie in `area` (by default the box around the store's kecamatan centroids). `strict` (the
+    API) also refuses fields outside FIELDS, so that a misspelt one is not silently dropped.
     """
     if not isinstance(payload, dict):
         raise IncidentError({"body": "harus objek JSON"})
     nul = {k: "tidak boleh berisi karakter NUL" for k, v in payload.items() if isinstance(v, str) and "\x00" in v}
     if nul:  # no database stores a NUL character (PostgreSQL refuses it)
         raise IncidentError(nul)
-    errors: dict[str, str] = {}
+    errors: dict[str, str] = unknown_fields(payload, FIELDS) if strict else {}
     for name, choices in (("stage", STAGES), ("category", CATEGORIES), ("severity", SEVERITIES)):
         _check_choice(payload, name, choices, errors)
     status = payload.get("status")

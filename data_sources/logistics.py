@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from dashboard.catalog import BALLOT_PREFIX, ITEMS_PER_TPS, LOGISTICS_STATUSES
 from dashboard.fmt import WIB, fmt_int, now_utc
 from dashboard.rules import ballots_printed
+from data_sources.errors import FieldErrors
 from data_sources.models import Contest, Logistics, Region, Tps
 from data_sources.store import Store, audit
 
@@ -22,12 +23,8 @@ COMPLETE, SHORT, LATE, WAITING = "lengkap", "kurang", "terlambat", "menunggu"
 LINE_STATES = {COMPLETE: "Lengkap", SHORT: "Kurang / rusak", LATE: "Terlambat", WAITING: "Menunggu"}
 
 
-class LogisticsError(ValueError):
+class LogisticsError(FieldErrors):
     """A bad logistics update; `errors` maps field to message."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
 
 
 @dataclass(frozen=True)

@@ -123,6 +123,23 @@ class Result(Base):
     idempotency_key: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
 
+class ResultPhoto(Base):
+    """A C1 photo kept with one result version: a cleaned copy under the data folder, named by the app."""
+
+    __tablename__ = "result_photos"
+    __table_args__ = (UniqueConstraint("result_id", "sha256", name="uq_result_photo"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    result_id: Mapped[int] = mapped_column(Integer, ForeignKey("results.id"), index=True)
+    file_name: Mapped[str] = mapped_column(String(80))  # generated: <hex>.jpg / <hex>.png
+    media_type: Mapped[str] = mapped_column(String(16))  # image/jpeg | image/png
+    size: Mapped[int] = mapped_column(Integer)  # bytes of the stored (cleaned) file
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))  # of the upload as received: the same photo is kept once
+    uploaded_by: Mapped[str] = mapped_column(String(120))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class Incident(Base):
     """A problem reported in the field."""
 
@@ -208,3 +225,14 @@ class AuditEntry(Base):
     entity_id: Mapped[str] = mapped_column(String(120))
     before: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     after: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+
+
+class Snapshot(Base):
+    """A frozen view of a vicon session: the moment its numbers are taken from, who froze it and when."""
+
+    __tablename__ = "snapshots"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    as_of: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    created_by: Mapped[str] = mapped_column(String(120))
+    note: Mapped[str] = mapped_column(String(200), default="")

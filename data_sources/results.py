@@ -1,12 +1,22 @@
-"""TPS results: the one ingest path (validate, apply the rules, store a version, audit) and reads."""
+"""TPS results: the one ingest path (validate, apply the rules, store a version, audit) and reads.
+
+Writes are grouped: `submit_result` validates in the caller's thread (or greenlet), then queues the result for
+`GroupCommit`, which stores everything queued meanwhile in one transaction through `write_batch` and answers each
+caller only after the commit. Imports call `write_batch` with their own batches.
+"""
 
 from __future__ import annotations
 
+import sys
+import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import Connection, and_, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -14,8 +24,8 @@ from dashboard import rules
 from dashboard.actors import Actor
 from dashboard.codes import is_within, normalize_tps_code
 from dashboard.fmt import now_utc
-from data_sources.models import Result
-from data_sources.store import Store, audit
+from data_sources.models import AuditEntry, Result
+from data_sources.store import Store, audit, reserve_ids
 
 CREATED, SAME, CONFLICT, REJECTED, FORBIDDEN = "created", "same", "conflict", "rejected", "forbidden"
 HTTP_STATUS = {CREATED: 201, SAME: 200, CONFLICT: 409, REJECTED: 422, FORBIDDEN: 403}
@@ -84,15 +94,23 @@ def _current(session: Session, contest_id: str, tps_code: str) -> Result | None:
     )
 
 
+@lru_cache(maxsize=4096)
+def _from_iso(text: str) -> datetime | None:
+    """An ISO 8601 moment, or None; cached, as a file's rows or a burst of reports share a few moments."""
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
 def _parse_time(value: Any, errors: dict[str, str]) -> datetime | None:
     if value in (None, ""):
         return None
     if isinstance(value, datetime):
         parsed = value
     elif isinstance(value, str):
-        try:
-            parsed = datetime.fromisoformat(value)
-        except ValueError:
+        parsed = _from_iso(value)  # type: ignore[assignment]
+        if parsed is None:
             errors["submitted_at"] = "format waktu harus ISO 8601, mis. 2024-11-27T14:05:00+07:00"
             return None
     else:
@@ -168,81 +186,264 @@ def submit_result(
         if not (reason or "").strip():
             return Outcome(REJECTED, errors={"reason": "koreksi wajib disertai alasan"})
 
-    for _attempt in range(3):
+    item = Pending(contest_id, tps, tally, verdict, actor, source, submitted_at, correction, reason, idempotency_key)
+    return _group_commit(store).run(item)
+
+
+@dataclass(slots=True)
+class Pending:
+    """A validated result waiting to be stored: what `write_batch` decides and writes."""
+
+    contest_id: str
+    tps: str
+    tally: rules.Tally
+    verdict: rules.Verdict
+    actor: Actor
+    source: str
+    submitted_at: datetime | None = None
+    correction: bool = False
+    reason: str | None = None
+    idempotency_key: str | None = None
+    outcome: Outcome | None = None
+    error: BaseException | None = None
+
+
+_COLUMNS = tuple(Result.__table__.c)
+_RESULT_COLUMNS = tuple(c.key for c in _COLUMNS)
+_NEWEST = select(*_COLUMNS).where(  # every version of some TPS of a contest (built once: cheaper per request)
+    Result.__table__.c.contest_id == bindparam("contest"),
+    Result.__table__.c.tps_code.in_(bindparam("codes", expanding=True)),
+)
+_AUDIT_COLUMNS = ("at", "actor", "action", "entity", "entity_id", "before", "after")
+
+
+def _newest(conn: Connection, keys: set[tuple[str, str]]) -> dict[tuple[str, str], Any]:
+    """The newest stored version of each (contest, TPS) among `keys`, as rows with every column."""
+    by_contest: dict[str, list[str]] = {}
+    for contest_id, tps in keys:
+        by_contest.setdefault(contest_id, []).append(tps)
+    newest: dict[tuple[str, str], Any] = {}
+    for contest_id, codes in by_contest.items():
+        for start in range(0, len(codes), 500):
+            for row in conn.execute(_NEWEST, {"contest": contest_id, "codes": codes[start : start + 500]}):
+                key = (contest_id, row.tps_code)
+                if key not in newest or row.version > newest[key].version:
+                    newest[key] = row
+    return newest
+
+
+def _by_idempotency_key(conn: Connection, items: list[Pending]) -> dict[tuple[str, str], Any]:
+    """Stored versions carrying the batch's idempotency keys, by (key, author)."""
+    wanted = sorted({i.idempotency_key for i in items if i.idempotency_key})
+    found: dict[tuple[str, str], Any] = {}
+    table = Result.__table__
+    for start in range(0, len(wanted), 500):
+        query = select(*_COLUMNS).where(table.c.idempotency_key.in_(wanted[start : start + 500])).order_by(table.c.id)
+        for row in conn.execute(query):
+            found.setdefault((row.idempotency_key, row.author), row)
+    return found
+
+
+def _decide(item: Pending, current: Any, earlier: Any) -> tuple[Outcome, Any] | None:
+    """The answer for a result that is not new (same again, conflict) and the version it refers to, or None
+    when the result must be stored."""
+    tally, tps = item.tally, item.tps
+    if earlier is not None:
+        if earlier.contest_id == item.contest_id and earlier.tps_code == tps and _same_numbers(earlier, tally):
+            return Outcome(SAME, message="sudah diterima sebelumnya"), earlier
+        return Outcome(CONFLICT, message="Idempotency-Key ini sudah dipakai untuk data lain"), None
+    if current is not None and _same_numbers(current, tally):
+        return Outcome(SAME, message="hasil yang sama sudah tersimpan"), current
+    if current is not None and not item.correction:
+        message = (
+            f"TPS {tps} sudah punya hasil (versi {current.version}) dengan angka berbeda; "
+            "kirim sebagai koreksi dengan alasan"
+        )
+        return Outcome(CONFLICT, message=message), current
+    return None
+
+
+def _new_row(item: Pending, current: Any, received_at: datetime) -> SimpleNamespace:
+    """The column values of the version `item` adds after `current` (None: the first version)."""
+    tally = item.tally
+    return SimpleNamespace(
+        id=None,
+        contest_id=item.contest_id,
+        tps_code=item.tps,
+        version=(current.version + 1) if current is not None else 1,
+        votes={str(k): v for k, v in sorted(tally.votes.items())},
+        suara_sah=tally.suara_sah if tally.suara_sah is not None else tally.total_sah,
+        suara_tidak_sah=tally.suara_tidak_sah,
+        pengguna_hak_pilih=tally.pengguna_hak_pilih,
+        status=item.verdict.status,
+        flags=item.verdict.flags,
+        kind="koreksi" if current is not None else "baru",
+        reason=(item.reason or None) if current is not None else None,
+        source=item.source,
+        author=item.actor.name,
+        submitted_at=item.submitted_at,
+        received_at=received_at,
+        idempotency_key=item.idempotency_key,
+    )
+
+
+def write_batch(store: Store, items: list[Pending], full: bool = True) -> None:
+    """Decide and store many validated results in ONE transaction, in order; sets each item's outcome.
+
+    Each new version gets its audit row in the same transaction. Items of the same TPS are decided in order
+    (the second sees the first's new version). `full=False` leaves the stored result out of "same" and
+    "conflict" outcomes (imports only count them). Raises IntegrityError when another process stored a
+    version of one of these TPS meanwhile: nothing of the batch is then stored.
+    """
+    with store.engine.begin() as conn:
+        current = _newest(conn, {(i.contest_id, i.tps) for i in items})
+        earlier = _by_idempotency_key(conn, items) if any(i.idempotency_key for i in items) else {}
+        received_at = now_utc()
+        created: list[tuple[Pending, SimpleNamespace, Any]] = []
+        answered: list[tuple[Pending, Any]] = []  # not stored: the version each answer shows (ids known later)
+        for item in items:
+            key = (item.contest_id, item.tps)
+            idem = (item.idempotency_key, item.actor.name) if item.idempotency_key else None
+            before = current.get(key)
+            decided = _decide(item, before, earlier.get(idem) if idem else None)
+            if decided is not None:
+                item.outcome, shown = decided
+                if full and shown is not None:
+                    answered.append((item, shown))
+                continue
+            row = _new_row(item, before, received_at)
+            created.append((item, row, before))
+            current[key] = row
+            if idem:
+                earlier[idem] = row
+        if created:
+            _insert_created(store, conn, created, received_at)
+            if store.is_sqlite and _gevent_patched():
+                _commit_off_the_loop(conn)
+    for item, shown in answered:
+        assert item.outcome is not None
+        item.outcome.result = result_dict(shown)
+
+
+def _insert_created(
+    store: Store, conn: Connection, created: list[tuple[Pending, SimpleNamespace, Any]], received_at: datetime
+) -> None:
+    """Give the new versions their ids, insert them and one audit row each, and set their outcomes."""
+    table = Result.__table__
+    audits = []
+    for (item, row, before), new_id in zip(created, reserve_ids(conn, table, len(created)), strict=True):
+        row.id = new_id
+        after = result_dict(row)  # type: ignore[arg-type]
+        item.outcome = Outcome(CREATED, after)
+        audits.append(
+            {
+                "at": received_at,
+                "actor": item.actor.name,
+                "action": f"result.{row.kind}",
+                "entity": "result",
+                "entity_id": f"{item.contest_id}/{item.tps}",
+                "before": result_dict(before) if before is not None else None,
+                "after": after,
+            }
+        )
+    store.bulk_insert(conn, table, _RESULT_COLUMNS).run(conn, [vars(row) for _i, row, _b in created])
+    store.bulk_insert(conn, AuditEntry.__table__, _AUDIT_COLUMNS).run(conn, audits)
+
+
+class GroupCommit:
+    """Writers of one store share transactions: whoever holds the lock writes every queued result at once.
+
+    A result is answered only after the transaction holding it is committed, so an acknowledged result is
+    durable; under load one commit (one fsync) serves many requests. A batch that collides with another
+    process's write is retried result by result, each deciding afresh (same again, conflict or new).
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._leader = threading.Lock()
+        self._queue_lock = threading.Lock()
+        self._queue: list[Pending] = []
+
+    def run(self, item: Pending) -> Outcome:
+        """Queue a validated result, wait until a commit holds it (or it failed), and return its outcome."""
+        with self._queue_lock:
+            self._queue.append(item)
+        _let_others_run()
+        with self._leader:
+            if item.outcome is None and item.error is None:
+                with self._queue_lock:
+                    batch, self._queue = self._queue, []
+                self._write(batch)
+        if item.error is not None:
+            raise item.error
+        assert item.outcome is not None
+        return item.outcome
+
+    def _write(self, batch: list[Pending]) -> None:
         try:
-            return _store_version(
-                store, contest_id, tps, tally, verdict, actor, source, submitted_at, correction, reason, idempotency_key
-            )
+            write_batch(self.store, batch)
+            return
         except IntegrityError:
-            continue  # another writer took this version number: look again
-    return Outcome(CONFLICT, message="TPS ini sedang diubah oleh pengirim lain; coba lagi")
+            pass  # another process wrote one of these TPS: decide each result alone
+        except Exception as exc:  # noqa: BLE001 - every waiting request must hear of the failure
+            for item in batch:
+                item.error = exc
+            return
+        for item in batch:
+            item.outcome = None
+            for _attempt in range(3):
+                try:
+                    write_batch(self.store, [item])
+                    break
+                except IntegrityError:
+                    item.outcome = None
+                    continue
+                except Exception as exc:  # noqa: BLE001
+                    item.error = exc
+                    break
+            if item.outcome is None and item.error is None:
+                item.outcome = Outcome(CONFLICT, message="TPS ini sedang diubah oleh pengirim lain; coba lagi")
 
 
-def _store_version(
-    store: Store,
-    contest_id: str,
-    tps: str,
-    tally: rules.Tally,
-    verdict: rules.Verdict,
-    actor: Actor,
-    source: str,
-    submitted_at: datetime | None,
-    correction: bool,
-    reason: str | None,
-    idempotency_key: str | None,
-) -> Outcome:
-    with store.session() as s:
-        if idempotency_key:
-            earlier = s.scalar(
-                select(Result).where(Result.idempotency_key == idempotency_key, Result.author == actor.name).limit(1)
-            )
-            if earlier is not None:
-                if earlier.contest_id == contest_id and earlier.tps_code == tps and _same_numbers(earlier, tally):
-                    return Outcome(SAME, result_dict(earlier), message="sudah diterima sebelumnya")
-                return Outcome(CONFLICT, message="Idempotency-Key ini sudah dipakai untuk data lain")
-        current = _current(s, contest_id, tps)
-        if current is not None and _same_numbers(current, tally):
-            return Outcome(SAME, result_dict(current), message="hasil yang sama sudah tersimpan")
-        if current is not None and not correction:
-            return Outcome(
-                CONFLICT,
-                result_dict(current),
-                message=(
-                    f"TPS {tps} sudah punya hasil (versi {current.version}) dengan angka berbeda; "
-                    "kirim sebagai koreksi dengan alasan"
-                ),
-            )
-        row = Result(
-            contest_id=contest_id,
-            tps_code=tps,
-            version=(current.version + 1) if current else 1,
-            votes={str(k): v for k, v in sorted(tally.votes.items())},
-            suara_sah=tally.suara_sah if tally.suara_sah is not None else tally.total_sah,
-            suara_tidak_sah=tally.suara_tidak_sah,
-            pengguna_hak_pilih=tally.pengguna_hak_pilih,
-            status=verdict.status,
-            flags=verdict.flags,
-            kind="koreksi" if current is not None else "baru",
-            reason=(reason or None) if current is not None else None,
-            source=source,
-            author=actor.name,
-            submitted_at=submitted_at,
-            received_at=now_utc(),
-            idempotency_key=idempotency_key,
-        )
-        s.add(row)
-        s.flush()
-        after = result_dict(row)
-        audit(
-            s,
-            actor.name,
-            f"result.{row.kind}",
-            "result",
-            f"{contest_id}/{tps}",
-            result_dict(current) if current else None,
-            after,
-        )
-        return Outcome(CREATED, after)
+def _gevent_patched() -> bool:
+    """True in a server whose standard library gevent patched (`serve`)."""
+    monkey = sys.modules.get("gevent.monkey")
+    return monkey is not None and monkey.is_module_patched("time")
+
+
+def _let_others_run() -> None:
+    """Under gevent, let the greenlets that are ready reach this point too, so they join the same transaction.
+
+    With real threads nothing is needed: others queue while the leader waits on the database.
+    """
+    if _gevent_patched():
+        time.sleep(0)
+
+
+def _commit_off_the_loop(conn: Connection) -> None:
+    """Commit a SQLite transaction in one of gevent's native threads: its fsync then does not stop the server.
+
+    Requests keep being read and queued meanwhile (they join the next transaction); this greenlet resumes once
+    the commit is durable. SQLAlchemy's own commit that follows finds nothing left to commit.
+    """
+    from gevent import get_hub
+
+    get_hub().threadpool.apply(conn.connection.dbapi_connection.commit)
+
+
+_committers_lock = threading.Lock()
+
+
+def _group_commit(store: Store) -> GroupCommit:
+    """The store's group committer (one per store object)."""
+    committer = getattr(store, "_group_commit", None)
+    if committer is None:
+        with _committers_lock:
+            committer = getattr(store, "_group_commit", None)
+            if committer is None:
+                committer = GroupCommit(store)
+                store._group_commit = committer  # type: ignore[attr-defined]
+    return committer
 
 
 def confirm_result(store: Store, contest_id: str, tps: str, actor: Actor, reason: str) -> Outcome:

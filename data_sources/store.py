@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, event, select
+from sqlalchemy import Connection, Table, create_engine, event, insert, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -26,7 +26,7 @@ def default_database_url(data_dir: Path) -> str:
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA synchronous=FULL")  # an acknowledged write survives a crash and a power cut
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
@@ -75,6 +75,7 @@ class Store:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._catalog: Catalog | None = None
+        self._bulk: dict[tuple[str, tuple[str, ...]], BulkInsert] = {}
 
     def create_schema(self) -> None:
         """Create every table that is missing."""
@@ -123,6 +124,13 @@ class Store:
             return catalog
         return self._catalog
 
+    def bulk_insert(self, conn: Connection, table: Table, columns: tuple[str, ...]) -> BulkInsert:
+        """The prepared multi-row INSERT of these columns of a table (made once per store)."""
+        key = (table.name, columns)
+        if key not in self._bulk:
+            self._bulk[key] = BulkInsert(table, columns, conn)
+        return self._bulk[key]
+
     def forget_catalog(self) -> None:
         """Drop the cached catalog (after a scenario is loaded)."""
         self._catalog = None
@@ -151,6 +159,60 @@ class Store:
             if actor:
                 query = query.where(AuditEntry.actor == actor)
             return list(s.scalars(query))
+
+
+class BulkInsert:
+    """A prepared multi-row INSERT of some columns of a table, with the dialect's own conversions of each value.
+
+    It hands the rows to the driver's `executemany` at once: what SQLAlchemy's per-row parameter processing
+    would do (JSON encoding, UTC datetimes) is done here by the columns' own bind processors, so the stored
+    values are exactly what an ORM or Core insert stores.
+    """
+
+    def __init__(self, table: Table, columns: tuple[str, ...], conn: Connection) -> None:
+        dialect = conn.dialect
+        compiled = insert(table).inline().compile(dialect=dialect, column_keys=list(columns))
+        self.sql = str(compiled)
+        self.columns = tuple(compiled.positiontup) if compiled.positional else columns
+        self.positional = bool(compiled.positional)
+        self.processors = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in self.columns]
+
+    def run(self, conn: Connection, rows: list[dict[str, Any]]) -> None:
+        """Insert the rows (dicts holding at least the prepared columns) in one executemany."""
+        if not rows:
+            return
+        columns: list[list[Any]] = []
+        for name, fn in zip(self.columns, self.processors, strict=True):
+            raw = [row[name] for row in rows]
+            if fn is None:
+                columns.append(raw)
+                continue
+            out, last, last_out = [], object(), None
+            for value in raw:  # a batch shares values (its moment of receipt): convert each object once
+                if value is not last:
+                    last, last_out = value, fn(value)
+                out.append(last_out)
+            columns.append(out)
+        params: list[Any] = list(zip(*columns, strict=True))
+        if not self.positional:
+            params = [dict(zip(self.columns, values, strict=True)) for values in params]
+        conn.exec_driver_sql(self.sql, params)
+
+
+def reserve_ids(conn: Connection, table: Table, count: int) -> list[int]:
+    """`count` new primary keys for rows of `table` that this transaction is about to insert.
+
+    PostgreSQL draws them from the column's sequence. SQLite takes the ones after the largest id: a writer
+    that inserted meanwhile makes this transaction's insert fail on the key (IntegrityError), never overwrite.
+    """
+    if count <= 0:
+        return []
+    name = table.name
+    if conn.dialect.name == "postgresql":
+        query = text(f"SELECT nextval(pg_get_serial_sequence('{name}', 'id')) FROM generate_series(1, :n)")
+        return [int(v) for v in conn.execute(query, {"n": count}).scalars()]
+    top = conn.execute(text(f"SELECT COALESCE(MAX(id), 0) FROM {name}")).scalar_one()
+    return list(range(int(top) + 1, int(top) + 1 + count))
 
 
 def audit(

@@ -24,177 +24,62 @@ from dashboard.catalog import (
 )
 from dashboard.fmt import fmt_int, fmt_wib
 from data_sources import incidents, logistics, summary
+from layouts.c1_form import c1_card
 from layouts.common import card, denied, desk, has_role
+from layouts.forms import choice, field, number, options, row
 
 DEFAULT_STAGE = "pemungutan-suara"
 STATUS_CHOICES = 300  # open incidents offered in the status form
 
-# ---------------------------------------------------------------- C1 result
-
-
-def vote_fields(contest: summary.ContestInfo | None) -> list:
-    """One number field per paslon of the contest."""
-    if contest is None:
-        return []
-    return [
-        html.Label(
-            [
-                f"Paslon {p.nomor}: {p.kepala} – {p.wakil}",
-                dcc.Input(id={"type": "vote", "nomor": p.nomor}, type="number", min=0, step=1),
-            ],
-            className="field",
-        )
-        for p in contest.paslon
-    ]
-
-
-def c1_form(contests: list[summary.ContestInfo], allowed: bool) -> html.Div:
-    """The C1 entry form."""
-    first = contests[0] if contests else None
-    return html.Div(
-        [
-            html.Div(
-                [
-                    html.Label("Kontestasi", htmlFor="c1-contest"),
-                    dcc.Dropdown(
-                        id="c1-contest",
-                        options=[{"label": c.name, "value": c.id} for c in contests],
-                        value=first.id if first else None,
-                        clearable=False,
-                    ),
-                ],
-                className="field",
-            ),
-            html.Div(
-                [
-                    html.Label("Kode TPS (mis. 16.07.08.2001.003 atau 1607082001003)", htmlFor="c1-tps"),
-                    dcc.Input(id="c1-tps", type="text", placeholder="16.07.08.2001.003"),
-                ],
-                className="field",
-            ),
-            html.Div(vote_fields(first), id="c1-votes"),
-            html.Div(
-                [
-                    html.Label("Suara tidak sah", htmlFor="c1-tidak-sah"),
-                    dcc.Input(id="c1-tidak-sah", type="number", min=0, step=1),
-                ],
-                className="field",
-            ),
-            html.Div(
-                [
-                    html.Label("Pemilih yang hadir (pengguna hak pilih)", htmlFor="c1-hadir"),
-                    dcc.Input(id="c1-hadir", type="number", min=0, step=1),
-                ],
-                className="field",
-            ),
-            html.Button("Simpan hasil", id="c1-submit", n_clicks=0, className="button"),
-            html.Div(id="c1-outcome", className="outcome", role="status"),
-        ],
-        className="form",
-        style=None if allowed else {"display": "none"},
-    )
-
-
-# ---------------------------------------------------------------- shared form pieces
-
-
-def _field(label: str, control: Any, for_id: str, hint: str | None = None) -> html.Div:
-    parts: list[Any] = [html.Label(label, htmlFor=for_id), control]
-    if hint:
-        parts.append(html.Small(hint, className="muted"))
-    return html.Div(parts, className="field")
-
-
-def _options(choices: dict[str, str]) -> list[dict[str, str]]:
-    return [{"label": text, "value": code} for code, text in choices.items()]
-
-
 # ---------------------------------------------------------------- new incident
-
-
-def desa_options(store: Any, kecamatan: str | None) -> list[dict[str, str]]:
-    """The desa of a kecamatan as dropdown options."""
-    if not kecamatan:
-        return []
-    prefix = kecamatan + "."
-    return [
-        {"label": name, "value": code}
-        for code, name in summary.region_names(store, level=4).items()
-        if code.startswith(prefix)
-    ]
 
 
 def incident_form(kecamatan: dict[str, str], allowed: bool) -> html.Div:
     """The form of a new incident report (status baru)."""
+    place = row(
+        choice("kj-new-kecamatan", "Kecamatan", options(kecamatan), "Pilih kecamatan"),
+        choice("kj-new-desa", "Desa/kelurahan (boleh kosong)", [], "Pilih kecamatan dulu"),
+        field(
+            "Kode TPS (boleh kosong)",
+            dcc.Input(id="kj-new-tps", type="text", placeholder="16.07.10.2001.003"),
+            "kj-new-tps",
+        ),
+    )
+    kind = row(
+        choice("kj-new-stage", "Tahapan", options(STAGES), "Pilih tahapan", value=DEFAULT_STAGE, clearable=False),
+        choice("kj-new-category", "Kategori", options(CATEGORIES), "Pilih kategori"),
+        choice("kj-new-severity", "Tingkat", options(SEVERITIES), "Pilih tingkat"),
+    )
+    when_where = row(
+        field(
+            "Waktu kejadian (WIB)",
+            dcc.Input(id="kj-new-occurred", type="datetime-local"),
+            "kj-new-occurred",
+            "Kosong: sekarang.",
+        ),
+        field(
+            "Lintang (latitude, boleh kosong)",
+            dcc.Input(id="kj-new-lat", type="number", step="any", placeholder="-2,90"),
+            "kj-new-lat",
+        ),
+        field(
+            "Bujur (longitude, boleh kosong)",
+            dcc.Input(id="kj-new-lon", type="number", step="any", placeholder="104,65"),
+            "kj-new-lon",
+        ),
+    )
+    description = field(
+        "Uraian",
+        dcc.Textarea(id="kj-new-description", maxLength=incidents.MAX_DESCRIPTION, className="kj-textarea"),
+        "kj-new-description",
+        f"Wajib, paling banyak {fmt_int(incidents.MAX_DESCRIPTION)} karakter.",
+    )
     return html.Div(
         [
-            html.Div(
-                [
-                    _field(
-                        "Kecamatan",
-                        dcc.Dropdown(id="kj-new-kecamatan", options=_options(kecamatan), placeholder="Pilih kecamatan"),
-                        "kj-new-kecamatan",
-                    ),
-                    _field(
-                        "Desa/kelurahan (boleh kosong)",
-                        dcc.Dropdown(id="kj-new-desa", options=[], placeholder="Pilih kecamatan dulu"),
-                        "kj-new-desa",
-                    ),
-                    _field(
-                        "Kode TPS (boleh kosong)",
-                        dcc.Input(id="kj-new-tps", type="text", placeholder="16.07.10.2001.003"),
-                        "kj-new-tps",
-                    ),
-                ],
-                className="kj-fields",
-            ),
-            html.Div(
-                [
-                    _field(
-                        "Tahapan",
-                        dcc.Dropdown(id="kj-new-stage", options=_options(STAGES), value=DEFAULT_STAGE, clearable=False),
-                        "kj-new-stage",
-                    ),
-                    _field(
-                        "Kategori",
-                        dcc.Dropdown(id="kj-new-category", options=_options(CATEGORIES), placeholder="Pilih kategori"),
-                        "kj-new-category",
-                    ),
-                    _field(
-                        "Tingkat",
-                        dcc.Dropdown(id="kj-new-severity", options=_options(SEVERITIES), placeholder="Pilih tingkat"),
-                        "kj-new-severity",
-                    ),
-                ],
-                className="kj-fields",
-            ),
-            html.Div(
-                [
-                    _field(
-                        "Waktu kejadian (WIB)",
-                        dcc.Input(id="kj-new-occurred", type="datetime-local"),
-                        "kj-new-occurred",
-                        "Kosong: sekarang.",
-                    ),
-                    _field(
-                        "Lintang (latitude, boleh kosong)",
-                        dcc.Input(id="kj-new-lat", type="number", step="any", placeholder="-2,90"),
-                        "kj-new-lat",
-                    ),
-                    _field(
-                        "Bujur (longitude, boleh kosong)",
-                        dcc.Input(id="kj-new-lon", type="number", step="any", placeholder="104,65"),
-                        "kj-new-lon",
-                    ),
-                ],
-                className="kj-fields",
-            ),
-            _field(
-                "Uraian",
-                dcc.Textarea(id="kj-new-description", maxLength=incidents.MAX_DESCRIPTION, className="kj-textarea"),
-                "kj-new-description",
-                f"Wajib, paling banyak {fmt_int(incidents.MAX_DESCRIPTION)} karakter.",
-            ),
+            place,
+            kind,
+            when_where,
+            description,
             html.Button("Simpan kejadian", id="kj-new-submit", n_clicks=0, className="button"),
             html.Div(id="kj-new-outcome", className="outcome", role="status"),
         ],
@@ -266,7 +151,7 @@ def status_form(store: Any, allowed: bool, chosen: int | None) -> html.Div:
     current = incidents.get_incident(store, chosen) if allowed and chosen is not None else None
     return html.Div(
         [
-            _field(
+            field(
                 "Kejadian",
                 dcc.Dropdown(
                     id="kj-st-incident",
@@ -278,25 +163,16 @@ def status_form(store: Any, allowed: bool, chosen: int | None) -> html.Div:
                 "kj-st-incident",
             ),
             html.Div(incident_summary(current), id="kj-st-current"),
-            html.Div(
-                [
-                    _field(
-                        "Status baru",
-                        dcc.Dropdown(
-                            id="kj-st-status",
-                            options=status_options(current["status"]) if current else [],
-                            placeholder="Pilih status",
-                        ),
-                        "kj-st-status",
-                    ),
-                    _field(
-                        "Catatan",
-                        dcc.Input(id="kj-st-note", type="text", maxLength=incidents.MAX_NOTE),
-                        "kj-st-note",
-                        "Wajib bila ditolak.",
-                    ),
-                ],
-                className="kj-fields",
+            row(
+                choice(
+                    "kj-st-status", "Status baru", status_options(current["status"]) if current else [], "Pilih status"
+                ),
+                field(
+                    "Catatan",
+                    dcc.Input(id="kj-st-note", type="text", maxLength=incidents.MAX_NOTE),
+                    "kj-st-note",
+                    "Wajib bila ditolak.",
+                ),
             ),
             html.Button("Ubah status", id="kj-st-submit", n_clicks=0, className="button"),
             html.Div(id="kj-st-outcome", className="outcome", role="status"),
@@ -331,36 +207,14 @@ def logistics_form(kecamatan: dict[str, str], allowed: bool) -> html.Div:
     """The form that records what a kecamatan received of an item."""
     return html.Div(
         [
-            html.Div(
-                [
-                    _field(
-                        "Kecamatan",
-                        dcc.Dropdown(id="lg-in-kecamatan", options=_options(kecamatan), placeholder="Pilih kecamatan"),
-                        "lg-in-kecamatan",
-                    ),
-                    _field(
-                        "Barang",
-                        dcc.Dropdown(id="lg-in-item", options=[], placeholder="Pilih kecamatan dulu"),
-                        "lg-in-item",
-                    ),
-                ],
-                className="kj-fields",
+            row(
+                choice("lg-in-kecamatan", "Kecamatan", options(kecamatan), "Pilih kecamatan"),
+                choice("lg-in-item", "Barang", [], "Pilih kecamatan dulu"),
             ),
             html.P(line_summary(None), id="lg-in-current", className="muted"),
-            html.Div(
-                [
-                    _field(
-                        "Jumlah diterima",
-                        dcc.Input(id="lg-in-received", type="number", min=0, step=1),
-                        "lg-in-received",
-                    ),
-                    _field(
-                        "Status",
-                        dcc.Dropdown(id="lg-in-status", options=_options(LOGISTICS_STATUSES), placeholder="Pilih"),
-                        "lg-in-status",
-                    ),
-                ],
-                className="kj-fields",
+            row(
+                number("lg-in-received", "Jumlah diterima"),
+                choice("lg-in-status", "Status", options(LOGISTICS_STATUSES), "Pilih"),
             ),
             html.Button("Simpan logistik", id="lg-in-submit", n_clicks=0, className="button"),
             html.Div(id="lg-in-outcome", className="outcome", role="status"),
@@ -377,8 +231,9 @@ def _chosen(raw: str | None) -> int | None:
     return int(raw) if isinstance(raw, str) and raw.isdigit() else None
 
 
-def layout(incident: str | None = None, **_params: str) -> html.Div:
-    """The entry forms (operators and admins only): C1, new incident, status change, logistics."""
+def layout(incident: str | None = None, tps: str | None = None, **_params: str) -> html.Div:
+    """The entry forms (operators and admins only): C1 (`?tps=` preselects a TPS), new incident, status change,
+    logistics."""
     allowed = has_role("admin", "operator")
     store = desk().store
     contests = summary.contests(store) if allowed else []
@@ -388,7 +243,7 @@ def layout(incident: str | None = None, **_params: str) -> html.Div:
         [
             html.H1("Input"),
             None if allowed else denied(),
-            card("Hasil TPS (formulir C1)", c1_form(contests, allowed), "c1-card"),
+            c1_card(store, contests, allowed, tps),
             html.Div(
                 [
                     card("Laporan kejadian baru", incident_form(kecamatan, allowed), "kj-new-card"),

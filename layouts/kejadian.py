@@ -16,8 +16,8 @@ from dash import dcc, html
 
 from dashboard import incident_maps as im
 from dashboard.catalog import CATEGORIES, INCIDENT_STATUSES, OPEN_STATUSES, SEVERITIES, SEVERITY_COLORS, STAGES
+from dashboard.figures import CHART_CONFIG, MAP_CONFIG, shown_regions
 from dashboard.fmt import fmt_int, fmt_wib, now_utc
-from dashboard.maps import MAP_CONFIG
 from dashboard.messages import el, incident_texts
 from data_sources import geo, incidents
 from layouts.common import card, desk, has_role, stat
@@ -28,7 +28,6 @@ STATE_LIMIT = 2000  # incidents the page keeps (map, timeline); the list shows t
 LIST_LIMIT = 300
 FILTER_KEYS = ("category", "severity", "status", "stage", "kecamatan")
 HEADERS = ["No. / waktu", "Tempat", "Kategori", "Tingkat", "Status", "Tahapan", "Uraian dan riwayat"]
-CHART_CONFIG = {"displaylogo": False, "displayModeBar": False}
 
 
 def page_href(**params: Any) -> str:
@@ -183,8 +182,8 @@ def layout(**params: str) -> html.Div:
     rows = incidents.list_incidents(store, limit=STATE_LIMIT, **query)
     texts = incident_texts(incidents.counts(store))
     boundaries = geo.load_boundaries(d.config.boundaries)
-    centres = im.region_centres(names, geo.kecamatan_centroids(), boundaries)
-    regions = im.shown_regions(names, boundaries, centres)
+    centres = geo.region_centres(names, geo.kecamatan_centroids(), boundaries)
+    regions, polygons = shown_regions(list(names), boundaries, centres)
     can_edit = has_role("admin", "operator")
     hours = params.get("hours", "") if params.get("hours", "") in HOURS else ""
     notice = (
@@ -283,9 +282,7 @@ def layout(**params: str) -> html.Div:
             ),
             dcc.Store(
                 id="kj-view",
-                data=_view(
-                    filters, hours, names, centres, regions, im.uses_polygons(names, boundaries), rows, can_edit
-                ),
+                data=_view(filters, hours, names, centres, regions, polygons, rows, can_edit),
             ),
             dcc.Store(id="kj-msg"),
             dcc.Location(id="kj-nav", refresh="callback-nav"),

@@ -14,8 +14,8 @@ from dash import dcc, html
 
 from dashboard import incident_maps as im
 from dashboard.catalog import BALLOT_PREFIX, ITEMS_PER_TPS, LOGISTICS_STATUSES, item_label
+from dashboard.figures import MAP_CONFIG, shown_regions
 from dashboard.fmt import fmt_int, fmt_pct, fmt_wib, now_utc
-from dashboard.maps import MAP_CONFIG
 from dashboard.messages import el, logistics_texts
 from data_sources import geo, logistics, summary
 from data_sources.logistics import LogisticsRow
@@ -182,8 +182,8 @@ def layout(**_params: str) -> html.Div:
         by_kec.setdefault(r.kecamatan_code, {})[r.item] = r
         names[r.kecamatan_code] = r.kecamatan
     boundaries = geo.load_boundaries(d.config.boundaries)
-    centres = im.region_centres(names, geo.kecamatan_centroids(), boundaries)
-    regions = im.shown_regions(names, boundaries, centres)
+    centres = geo.region_centres(names, geo.kecamatan_centroids(), boundaries)
+    regions, polygons = shown_regions(list(names), boundaries, centres)
     counts = summary_texts(rows, now, cutoff)
     if not rows:
         return html.Div(
@@ -300,9 +300,7 @@ def layout(**_params: str) -> html.Div:
                 f"Kebutuhan surat suara = DPT + 2,5 % per TPS. Terlambat: belum diterima sesudah {cutoff_text}.",
                 className="muted lg-hint",
             ),
-            dcc.Store(
-                id="lg-view", data=view_data(rows, items, names, regions, im.uses_polygons(names, boundaries), cutoff)
-            ),
+            dcc.Store(id="lg-view", data=view_data(rows, items, names, regions, polygons, cutoff)),
             dcc.Store(id="lg-msg"),
         ],
         id="page-logistik",

@@ -20,12 +20,14 @@ from dash import dcc, html
 
 from dashboard import maps
 from dashboard.codes import is_within, region_level
+from dashboard.figures import CHART_CONFIG, MAP_CONFIG
 from dashboard.fmt import fmt_int, fmt_pct, fmt_wib, now_utc
 from dashboard.messages import el, recap_texts
 from dashboard.recap import RegionTotals
 from data_sources import geo, results, summary
 from data_sources.summary import ContestInfo, PaslonInfo
 from layouts.common import card, desk, stat
+from layouts.photo_view import photo_strip
 
 BOTH = "semua"
 PATH = "/rekapitulasi"
@@ -229,7 +231,7 @@ def _bars(contest: ContestInfo, t: RegionTotals, height: int = 300) -> dcc.Graph
     return dcc.Graph(
         id=pid("rk-bars", contest.id),
         figure=maps.votes_bar(contest.paslon, t, height),
-        config=maps.CHART_CONFIG,
+        config=CHART_CONFIG,
         className="rk-graph rk-bars",
     )
 
@@ -306,7 +308,7 @@ def _map(contest: ContestInfo, kec: list[RegionTotals], selected: str | None) ->
                 className="rk-mode",
                 inputClassName="rk-mode-input",
             ),
-            dcc.Graph(id=pid("rk-map", c), figure=figure, config=maps.MAP_CONFIG, className="rk-graph rk-map"),
+            dcc.Graph(id=pid("rk-map", c), figure=figure, config=MAP_CONFIG, className="rk-graph rk-map"),
             html.Div(legend, className="rk-legend"),
             html.P("Klik kecamatan pada peta untuk melihat rinciannya.", className="muted rk-hint"),
             dcc.Location(id=pid("rk-nav", c), refresh="callback-nav"),
@@ -403,7 +405,8 @@ def _tps_detail(contest: ContestInfo, t: RegionTotals, versions: list[dict[str, 
         table = html.Table(
             [html.Thead(html.Tr([html.Th(h) for h in headers])), html.Tbody(body)], className="table rk-versions"
         )
-    return card(f"Hasil TPS {t.code} (KPU {t.code.replace('.', '')})", html.Div([facts, notice, table]), "rk-tps")
+    body = html.Div([facts, notice, table, photo_strip(desk().store, contest.id, t.code)])  # photos: users only
+    return card(f"Hasil TPS {t.code} (KPU {t.code.replace('.', '')})", body, "rk-tps")
 
 
 def _tabs(contests: list[ContestInfo], chosen: str, region: str | None, valid: Mapping[str, bool]) -> html.Nav:
@@ -519,7 +522,7 @@ def _single(contests: list[ContestInfo], contest: ContestInfo, asked: str | None
         series = dcc.Graph(
             id=pid("rk-series", c),
             figure=maps.shares_line(contest.paslon, history, height=380),
-            config=maps.CHART_CONFIG,
+            config=CHART_CONFIG,
             className="rk-graph rk-series",
         )
         table_title = f"Rincian per {CHILD_NAMES.get(t.level, 'wilayah').lower()} — {region_label(t.code, t.name)}"

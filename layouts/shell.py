@@ -10,6 +10,7 @@ from dashboard import PAGES
 from dashboard.fmt import now_utc
 from dashboard.incident_maps import labels
 from layouts.common import desk, principal
+from layouts.follow import follow_parts
 
 EVENTS = ["recap", "incident", "logistics", "heartbeat"]
 SEVERE = ("tinggi", "kritis")  # severities announced on every screen
@@ -80,7 +81,8 @@ def layout() -> html.Div:
             ),
             html.Div(id="stale-banner", className="stale-banner hidden", role="alert"),
             *alert_banner(),
-            DashSocketIO(id="sio", eventNames=EVENTS),
+            *follow_parts(),
+            DashSocketIO(id="sio", eventNames=[*EVENTS, "view"]),  # view: presenter sync (callbacks/follow.py)
             dcc.Interval(id="liveness", interval=1000),  # browser-only check for silence; fetches nothing
             dcc.Store(id="last-seen", data=0),
             html.Main(dash.page_container, className="page"),

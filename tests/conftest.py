@@ -150,3 +150,23 @@ def texts(tree) -> list[str]:  # noqa: ANN001
 
     walk(tree)
     return out
+
+
+def component(tree, component_id: str) -> dict | None:  # noqa: ANN001
+    """The component with this id in a rendered tree, or None."""
+    if isinstance(tree, dict):
+        props = tree.get("props", {})
+        if props.get("id") == component_id:
+            return tree
+        return component(props.get("children"), component_id)
+    if isinstance(tree, list):
+        for child in tree:
+            if (found := component(child, component_id)) is not None:
+                return found
+    return None
+
+
+def text_of(tree, component_id: str) -> str | None:  # noqa: ANN001
+    """The text of the component with this id in a rendered tree, or None when there is none."""
+    found = component(tree, component_id)
+    return found.get("props", {}).get("children") if found is not None else None

@@ -73,8 +73,12 @@ def test_socket_connection_accepted_for_user_and_display_token(app, client_as) -
 def test_result_posted_through_api_is_pushed_to_a_connected_viewer(app, client_as) -> None:  # noqa: ANN001
     desk = app.server.extensions["desk"]
     viewer = desk.socketio.test_client(app.server, flask_test_client=client_as("viewer"))
-    tally = {"contest": "pilbup-banyuasin", "tps": "1607101002001", "suara_tidak_sah": 2,
-             "votes": {"1": 50, "2": 30, "3": 20, "4": 10, "5": 5}}
+    tally = {
+        "contest": "pilbup-banyuasin",
+        "tps": "1607101002001",
+        "suara_tidak_sah": 2,
+        "votes": {"1": 50, "2": 30, "3": 20, "4": 10, "5": 5},
+    }
     assert client_as("operator").post("/api/v1/tallies", json=tally).status_code == 201
     desk.hub.flush()
     received = [m["args"][0] for m in viewer.get_received() if m["name"] == "recap"]

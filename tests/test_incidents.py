@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import subprocess
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,7 +17,8 @@ from dashboard.catalog import CATEGORIES, SEVERITY_COLORS
 from dashboard.fmt import WIB, now_utc
 from data_sources import accounts, geo, incidents
 from data_sources.models import AuditEntry, Incident, IncidentEvent
-from tests.conftest import SHARED, render_page, texts
+from tests import deskjs
+from tests.conftest import SHARED, component, render_page, texts
 
 BOUNDARIES = SHARED / "boundaries" / "banyuasin_kecamatan_adm3.geojson"
 TALANG_KELAPA = "16.07.10"
@@ -29,7 +27,6 @@ TPS = "16.07.10.2001.001"
 OTHER_KEC = "16.07.01"
 HTML_TEXT = "<b>Kotak suara</b> rusak <script>alert(1)</script> & <i>basah</i>"
 OPERATOR = Actor("operator", "operator")
-ASSETS = Path(im.__file__).resolve().parent / "assets"
 
 
 def good(**changes: Any) -> dict[str, Any]:
@@ -125,6 +122,8 @@ BAD_INPUTS = [
     ("description not text", {"description": 12}, "description"),
     ("time without zone", {"occurred_at": "2024-11-27T09:30:00"}, "occurred_at"),
     ("time not a time", {"occurred_at": "kemarin sore"}, "occurred_at"),
+    ("a misspelt field", {"lat": -2.9}, "lat"),
+    ("a reporter of its own", {"reporter": "Budi"}, "reporter"),
 ]
 
 
@@ -254,6 +253,7 @@ ILLEGAL = [
     ("baru", {"status": "ditolak", "note": "   "}, "note", 422),
     ("baru", {"status": "diverifikasi", "note": "x" * (incidents.MAX_NOTE + 1)}, "note", 422),
     ("baru", {"status": "diverifikasi", "note": 5}, "note", 422),
+    ("baru", {"status": "diverifikasi", "severity": "kritis"}, "severity", 422),  # only the status changes
     ("selesai", {"status": "ditangani"}, "status", 422),
     ("ditolak", {"status": "diverifikasi"}, "status", 422),
 ]
@@ -425,7 +425,7 @@ def regions() -> dict[str, str]:
 def test_map_without_boundaries_is_bubbles_at_the_centroids_with_a_point_per_incident() -> None:
     rows = sample()
     names = regions()
-    centres = im.region_centres(names, geo.kecamatan_centroids())
+    centres = geo.region_centres(names, geo.kecamatan_centroids())
     fig = im.incident_map(rows, names, None, centres)
     bubbles, points = fig.data
     assert bubbles.type == "scattergeo" and len(bubbles.lat) == 21
@@ -451,7 +451,7 @@ def test_map_with_boundaries_is_a_choropleth_of_the_kecamatan() -> None:
         pytest.skip(f"reference boundaries absent: {BOUNDARIES}")
     boundaries = geo.load_boundaries(BOUNDARIES)
     names = regions()
-    centres = im.region_centres(names, geo.kecamatan_centroids(), boundaries)
+    centres = geo.region_centres(names, geo.kecamatan_centroids(), boundaries)
     fig = im.incident_map(sample(), names, boundaries, centres)
     shapes, points = fig.data
     assert shapes.type == "choropleth" and shapes.featureidkey == "properties.kode"
@@ -467,7 +467,7 @@ def test_map_with_boundaries_is_a_choropleth_of_the_kecamatan() -> None:
 def test_a_region_without_centroid_is_placed_in_the_middle_of_its_shape() -> None:
     polygon = {"type": "Polygon", "coordinates": [[[104.0, -3.0], [105.0, -3.0], [105.0, -2.0], [104.0, -3.0]]]}
     boundaries = {"type": "FeatureCollection", "features": [{"properties": {"kode": "99.01"}, "geometry": polygon}]}
-    assert im.region_centres(["99.01", "99.02"], {}, boundaries) == {"99.01": (-2.5, 104.5)}
+    assert geo.region_centres(["99.01", "99.02"], {}, boundaries) == {"99.01": (-2.5, 104.5)}
 
 
 def test_timeline_is_per_hour_by_category_stacked() -> None:
@@ -507,6 +507,25 @@ def test_kejadian_page_lists_incidents_with_history_and_html_as_text(desk, clien
     assert "<script>alert(1)</script>" not in blob.replace(json.dumps(HTML_TEXT)[1:-1], "")
 
 
+def test_html_sent_through_the_api_is_shown_as_text_on_every_page(desk, reporter, client_as) -> None:  # noqa: ANN001
+    note = "<i>dicek</i> & <b>aman</b>"
+    made = reporter.post("/api/v1/incidents", json=good(description=HTML_TEXT)).get_json()
+    operator = client_as("operator")
+    assert (
+        operator.patch(f"/api/v1/incidents/{made['id']}", json={"status": "diverifikasi", "note": note}).status_code
+        == 200
+    )
+    viewer = client_as("viewer")
+    back = viewer.get(f"/api/v1/incidents/{made['id']}").get_json()
+    assert back["description"] == HTML_TEXT and back["history"][-1]["note"] == note  # stored as sent
+    kejadian = render_page(viewer, "/kejadian")
+    shown = texts(kejadian)
+    assert HTML_TEXT in shown and any(t.endswith(f"Baru → Diverifikasi — {note}") for t in shown)
+    hover = component(kejadian, "kj-map")["props"]["figure"]["data"][1]["text"][0]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in hover and "<script>" not in hover
+    assert HTML_TEXT in texts(render_page(viewer, "/"))  # Ringkasan's latest incidents
+
+
 def test_kejadian_filters_come_from_the_address(several, client_as) -> None:  # noqa: ANN001
     a, b, c, d, e = several
     viewer = client_as("viewer")
@@ -522,28 +541,14 @@ def test_kejadian_filters_come_from_the_address(several, client_as) -> None:  # 
     assert any(t.startswith("severity:") for t in bad) and len([t for t in bad if t.startswith("#")]) == 5
 
 
-def find(tree: Any, component_id: str) -> dict | None:
-    """The component with this id in a rendered tree."""
-    if isinstance(tree, dict):
-        props = tree.get("props", {})
-        if props.get("id") == component_id:
-            return tree
-        return find(props.get("children"), component_id)
-    if isinstance(tree, list):
-        for child in tree:
-            if (found := find(child, component_id)) is not None:
-                return found
-    return None
-
-
 def test_kejadian_page_uses_the_configured_boundaries(desk, client_as) -> None:  # noqa: ANN001
-    graph = find(render_page(client_as("viewer"), "/kejadian"), "kj-map")["props"]
+    graph = component(render_page(client_as("viewer"), "/kejadian"), "kj-map")["props"]
     assert [t["type"] for t in graph["figure"]["data"]] == ["scattergeo", "scattergeo"]
     assert graph["config"]["topojsonURL"] == "/assets/topojson/"
     if not BOUNDARIES.exists():
         pytest.skip(f"reference boundaries absent: {BOUNDARIES}")
     desk.config.boundaries = BOUNDARIES
-    graph = find(render_page(client_as("viewer"), "/kejadian"), "kj-map")["props"]
+    graph = component(render_page(client_as("viewer"), "/kejadian"), "kj-map")["props"]
     assert [t["type"] for t in graph["figure"]["data"]] == ["choropleth", "scattergeo"]
     assert len(graph["figure"]["data"][0]["locations"]) == 21
 
@@ -578,32 +583,27 @@ def test_live_updates_are_clientside_only(app) -> None:  # noqa: ANN001
 
 def test_browser_helpers_match_python() -> None:
     """assets/incidents.js places, buckets, formats and filters like dashboard.incident_maps and data_sources."""
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not installed")
     rows = sample()
     centres = {TALANG_KELAPA: [-2.8, 104.6], OTHER_KEC: [-2.9, 104.9]}
     since = datetime(2024, 11, 27, 8, 0, tzinfo=WIB)
     filters = {"category": ["hak-pilih", "keamanan"], "status": ["baru"], "since": since}
     js_filters = {**filters, "since": since.isoformat()}
-    program = f"""
-        global.window = {{addEventListener() {{}}, dash_clientside: {{}}}};
-        global.document = {{addEventListener() {{}}}};
-        require({json.dumps(str(ASSETS / "recap.js"))});
-        require({json.dumps(str(ASSETS / "incidents.js"))});
-        const d = window.deskIncidents;
-        const rows = {json.dumps(rows)};
-        console.log(JSON.stringify({{
-            positions: rows.map(r => d.position(r, {json.dumps(centres)})),
+    out = deskjs.evaluate(
+        """{
+            positions: rows.map(r => d.position(r, centres)),
             when: rows.map(r => d.fmtWib(r.occurred_at, true)),
             buckets: rows.map(r => d.hourBucket(r.occurred_at)),
-            timeline: d.timelineData(rows, {json.dumps(list(CATEGORIES))}),
-            matches: rows.map(r => d.matches(r, {json.dumps(js_filters)})),
-            place: d.placeText({{kecamatan_name: "Talang Kelapa", tps: "16.07.10.2001.003"}}),
-            hover: d.incidentHover(rows[0], {json.dumps(im.labels())}),
-        }}));
-    """
-    out = json.loads(subprocess.run([node, "-e", program], capture_output=True, text=True, check=True).stdout)
+            timeline: d.timelineData(rows, categories),
+            matches: rows.map(r => d.matches(r, filters)),
+            place: d.placeText({kecamatan_name: "Talang Kelapa", tps: "16.07.10.2001.003"}),
+            hover: d.incidentHover(rows[0], labels),
+        }""",
+        rows=rows,
+        centres=centres,
+        categories=list(CATEGORIES),
+        filters=js_filters,
+        labels=im.labels(),
+    )
     tuples = {k: (lat, lon) for k, (lat, lon) in centres.items()}
     assert out["positions"] == [pytest.approx(list(im.incident_position(r, tuples))) for r in rows]
     assert out["when"] == [im.when_text(r["occurred_at"]) for r in rows]

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import math
-import shutil
-import subprocess
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,12 +19,12 @@ from dashboard.fmt import WIB
 from data_sources import accounts, geo, incidents, logistics
 from data_sources.logistics import LogisticsRow
 from data_sources.models import AuditEntry, Logistics
-from tests.conftest import DEMO, SHARED, render_page, texts
+from tests import deskjs
+from tests.conftest import DEMO, SHARED, render_page, text_of, texts
 
 BOUNDARIES = SHARED / "boundaries" / "banyuasin_kecamatan_adm3.geojson"
 TALANG_KELAPA = "16.07.10"
 BALLOTS = BALLOT_PREFIX + "pilbup-banyuasin"
-ASSETS = Path(im.__file__).resolve().parent / "assets"
 DAY = datetime(2024, 11, 27, tzinfo=WIB)
 
 
@@ -241,7 +239,7 @@ def test_logistik_page_shows_each_kecamatan_and_item_with_late_and_short_highlig
 
 def test_readiness_map_without_boundaries_is_bubbles() -> None:
     names = {code: c.name for code, c in sorted(geo.kecamatan_centroids().items())}
-    centres = im.region_centres(names, geo.kecamatan_centroids())
+    centres = geo.region_centres(names, geo.kecamatan_centroids())
     fig = im.readiness_map({TALANG_KELAPA: 0.25}, names, None, centres)
     trace = fig.data[0]
     assert trace.type == "scattergeo" and len(trace.lat) == 21
@@ -267,30 +265,13 @@ def test_ringkasan_shows_incidents_by_severity_readiness_and_last_changes(desk, 
     tree = render_page(client_as("viewer"), "/")
     shown = texts(tree)
     assert "Kritis" in shown and "<b>Ricuh</b> di TPS" in shown
-    assert find_text(tree, "inc-open-kritis") == "1" and find_text(tree, "inc-open-total") == "1"
-    assert find_text(tree, "rs-log-done") == "1 / 147"
-    assert find_text(tree, "log-readiness") not in ("", "0,00 %")
-    assert find_text(tree, "log-updated").endswith("WIB") and find_text(tree, "inc-updated").endswith("WIB")
-
-
-def find_text(tree: Any, component_id: str) -> str | None:
-    """The text of the component with this id in a rendered tree."""
-    if isinstance(tree, dict):
-        props = tree.get("props", {})
-        if props.get("id") == component_id:
-            return props.get("children")
-        return find_text(props.get("children"), component_id)
-    if isinstance(tree, list):
-        for child in tree:
-            if (found := find_text(child, component_id)) is not None:
-                return found
-    return None
+    assert text_of(tree, "inc-open-kritis") == "1" and text_of(tree, "inc-open-total") == "1"
+    assert text_of(tree, "rs-log-done") == "1 / 147"
+    assert text_of(tree, "log-readiness") not in ("", "0,00 %")
+    assert text_of(tree, "log-updated").endswith("WIB") and text_of(tree, "inc-updated").endswith("WIB")
 
 
 def test_browser_line_states_match_python() -> None:
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not installed")
     cutoff = datetime(2024, 11, 27, 10, 0, tzinfo=WIB)
     cases = [
         (row(s, r, n), moment)
@@ -300,19 +281,11 @@ def test_browser_line_states_match_python() -> None:
     ]  # fmt: skip
     lines = [{"status": r.status, "received": r.received, "needed": r.needed} for r, _m in cases]
     moments = [m.timestamp() * 1000 for _r, m in cases]
-    program = f"""
-        global.window = {{addEventListener() {{}}, dash_clientside: {{}}}};
-        global.document = {{addEventListener() {{}}}};
-        require({json.dumps(str(ASSETS / "recap.js"))});
-        require({json.dumps(str(ASSETS / "incidents.js"))});
-        const d = window.deskIncidents;
-        const lines = {json.dumps(lines)};
-        const moments = {json.dumps(moments)};
-        console.log(JSON.stringify({{
-            states: lines.map((l, i) => d.lineState(l, moments[i], {cutoff.timestamp() * 1000})),
-            readiness: d.readiness(lines),
-        }}));
-    """
-    out = json.loads(subprocess.run([node, "-e", program], capture_output=True, text=True, check=True).stdout)
+    out = deskjs.evaluate(
+        "{states: lines.map((l, i) => d.lineState(l, moments[i], cutoff)), readiness: d.readiness(lines)}",
+        lines=lines,
+        moments=moments,
+        cutoff=cutoff.timestamp() * 1000,
+    )
     assert out["states"] == [logistics.line_state(r, m, cutoff) for r, m in cases]
     assert out["readiness"] == pytest.approx(logistics.readiness([r for r, _m in cases]))

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from dashboard.actors import Actor
+from dashboard.fmt import fmt_pct, fmt_wib
 from data_sources import incidents, logistics, results
-from tests.conftest import render_page, texts
+from tests.conftest import render_page, text_of, texts
 
 PILBUP = "Pemilihan Bupati dan Wakil Bupati Banyuasin"
 PILGUB = "Pemilihan Gubernur dan Wakil Gubernur Sumatera Selatan"
@@ -45,11 +46,39 @@ def filled(app):  # noqa: ANN001
     return app
 
 
-def test_ringkasan_shows_each_contest_with_progress(filled, client_as) -> None:  # noqa: ANN001
-    shown = texts(render_page(client_as("viewer"), "/"))
+def test_ringkasan_shows_each_contest_with_progress_leader_and_last_change(filled, client_as) -> None:  # noqa: ANN001
+    desk = filled.server.extensions["desk"]
+    tree = render_page(client_as("viewer"), "/")
+    shown = texts(tree)
     assert PILBUP in shown and PILGUB in shown
-    assert "1 / 2.564 TPS" in shown and "0 / 2.564 TPS" in shown
-    assert "1. Hj. Ratna Sari Dewi – Muhammad Fadli" in shown
+    assert text_of(tree, "pilbup-banyuasin-reported") == "1 / 2.564 TPS"
+    assert text_of(tree, "pilgub-sumsel-reported") == "0 / 2.564 TPS"
+    assert text_of(tree, "pilbup-banyuasin-progress") == "0,04 %"  # 1 of 2.564
+    assert text_of(tree, "pilbup-banyuasin-leader") == "1. Hj. Ratna Sari Dewi – Muhammad Fadli"
+    assert text_of(tree, "pilgub-sumsel-leader") == "—"  # no votes yet: no leader
+    arrived = results.last_received(desk.store, "pilbup-banyuasin")
+    assert text_of(tree, "pilbup-banyuasin-updated") == fmt_wib(arrived) and arrived is not None
+    assert text_of(tree, "pilgub-sumsel-updated") == "—"
+
+
+def test_ringkasan_shows_open_incidents_by_severity_readiness_and_their_last_changes(filled, client_as) -> None:  # noqa: ANN001
+    desk = filled.server.extensions["desk"]
+    (ballots,) = logistics.board(desk.store, kecamatan=["16.07.10"], item=["surat-suara-pilbup-banyuasin"])
+    logistics.update(desk.store, "16.07.10", ballots.item, ballots.needed, "diterima", "operator")
+    tree = render_page(client_as("viewer"), "/")
+    assert [text_of(tree, f"inc-open-{s}") for s in ("rendah", "sedang", "tinggi", "kritis", "total")] == [
+        "0",
+        "0",
+        "1",
+        "0",
+        "1",
+    ]
+    counted = incidents.counts(desk.store)
+    assert text_of(tree, "inc-updated") == fmt_wib(counted["updated_at"]) != "—"
+    rows = logistics.board(desk.store)
+    assert text_of(tree, "log-readiness") == fmt_pct(logistics.readiness(rows)) != "0,00 %"
+    assert text_of(tree, "log-updated") == fmt_wib(max(r.updated_at for r in rows)) != "—"
+    assert "<b>Kotak suara</b> rusak <script>alert(1)</script>" in texts(tree)  # the latest incidents, as text
 
 
 def test_rekapitulasi_lists_paslon_votes_and_kecamatan(filled, client_as) -> None:  # noqa: ANN001

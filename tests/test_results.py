@@ -154,3 +154,43 @@ def test_concurrent_different_submissions_end_with_one_version(demo_store, dpt) 
         t.join()
     assert sorted(o.http_status for o in outcomes) == [201, 409, 409, 409]
     assert len(results.result_versions(demo_store, "pilbup-banyuasin", TPS)) == 1
+
+
+def _pending(store, data: dict, actor: Actor, key: str | None = None) -> results.Pending:  # noqa: ANN001
+    """A validated result as `submit_result` queues it."""
+    from dashboard import rules
+
+    tally, errors = rules.parse_tally(
+        data["votes"], data["suara_tidak_sah"], data.get("suara_sah"), data.get("pengguna_hak_pilih")
+    )
+    assert not errors
+    contest = store.catalog().contests[data["contest"]]
+    verdict = rules.check_result(tally, store.catalog().tps_dpt[data["tps"]], contest.paslon)
+    correction = bool(data.get("correction"))
+    return results.Pending(
+        data["contest"], data["tps"], tally, verdict, actor, "api", None, correction, data.get("reason"), key
+    )
+
+
+def test_one_transaction_decides_its_results_in_order_each_with_its_audit_row(demo_store, dpt) -> None:  # noqa: ANN001
+    other = payload(dpt, suara_tidak_sah=4, pengguna_hak_pilih=int(dpt * 0.68) + 4)
+    batch = [
+        _pending(demo_store, payload(dpt), REPORTER, key="a-1"),
+        _pending(demo_store, payload(dpt), REPORTER),  # the same again, in the same transaction
+        _pending(demo_store, payload(dpt), REPORTER, key="a-1"),  # the same key again
+        _pending(demo_store, other, REPORTER),  # other numbers, not a correction
+        _pending(demo_store, {**other, "correction": True, "reason": "salah salin"}, OPERATOR),
+    ]
+    results.write_batch(demo_store, batch)
+    statuses = [item.outcome.status for item in batch]
+    assert statuses == ["created", "same", "same", "conflict", "created"]
+    first_id = batch[0].outcome.result["id"]
+    assert batch[1].outcome.result["id"] == batch[2].outcome.result["id"] == first_id
+    assert batch[3].outcome.result["id"] == first_id and "koreksi" in batch[3].outcome.message
+    assert batch[4].outcome.result["version"] == 2 and batch[4].outcome.result["kind"] == "koreksi"
+    versions = results.result_versions(demo_store, "pilbup-banyuasin", TPS)
+    assert [(v["id"], v["version"]) for v in versions] == [(first_id, 1), (batch[4].outcome.result["id"], 2)]
+    audit = demo_store.audit_entries(limit=2)
+    assert [a.action for a in audit] == ["result.koreksi", "result.baru"]
+    assert audit[0].before["version"] == 1 and audit[0].after["reason"] == "salah salin"
+    assert audit[1].after == versions[0]

@@ -14,12 +14,14 @@ from selenium.webdriver.support.ui import WebDriverWait
 from dashboard.actors import Actor
 from data_sources import accounts, incidents, logistics, results
 from tests.browser.test_pages import absent, foreign_resources, log_in_ok, open_from_nav, severe_logs
+from tests.conftest import SHARED
 
 TALANG_KELAPA = "16.07.10"
 TPS = "16.07.10.2001.003"
 BALLOTS = "surat-suara-pilbup-banyuasin"
 HTML_TEXT = "<b>Massa</b> mendatangi TPS <script>alert(1)</script> & <i>ricuh</i>"
 OPERATOR = Actor("operator", "operator")
+BOUNDARIES = SHARED / "boundaries" / "banyuasin_kecamatan_adm3.geojson"
 SLOW = 30  # seconds: generous for a busy machine; an idle one answers in well under a second
 
 
@@ -373,6 +375,56 @@ def test_an_operator_reports_an_incident_and_follows_it_through_its_statuses(ser
     tinta = next(r for r in logistics.board(desk.store) if (r.kecamatan_code, r.item) == (TALANG_KELAPA, "tinta"))
     assert (tinta.received, tinta.status, tinta.updated_by) == (12, "kurang", "operator")
     assert severe_logs(duo) == []
+
+
+def _shape_value(duo: Any, graph_id: str, code: str) -> Any:
+    """The colour value (z) of a kecamatan's polygon on a map."""
+    trace = _trace(duo, graph_id, 0)
+    return dict(zip(trace["locations"], trace["z"], strict=True)).get(code) if trace else None
+
+
+def _geometry(duo: Any, graph_id: str) -> str:
+    return _js(
+        duo, "return JSON.stringify(document.querySelector('#' + arguments[0] + ' .js-plotly-plot').data[0].geojson)",
+        graph_id,
+    )  # fmt: skip
+
+
+def test_with_boundaries_the_kecamatan_shapes_are_drawn_offline_and_recoloured_live(served, desk, desk_app) -> None:
+    if not BOUNDARIES.exists():
+        pytest.skip(f"reference boundaries absent: {BOUNDARIES}")
+    desk.config.boundaries = BOUNDARIES
+    duo = served
+    log_in_ok(duo, "operator")
+    _open(duo, "/kejadian", "kejadian")
+    shapes = "#kj-map path.choroplethlocation"
+    _wait(duo, lambda _d: _js(duo, f"return document.querySelectorAll('{shapes}').length") == 21, "no polygons")
+    assert _shape_value(duo, "kj-map", TALANG_KELAPA) == 0
+    geometry = _geometry(duo, "kj-map")
+    made = _report(desk_app, desk, severity="sedang", description="Antrean panjang di TPS 003")
+    duo.wait_for_element(f"#kj-row-{made['id']}", timeout=SLOW)
+    _wait(duo, lambda _d: _shape_value(duo, "kj-map", TALANG_KELAPA) == 1, "the polygon was not recoloured")
+    assert _geometry(duo, "kj-map") == geometry  # values patched, the shapes never sent again
+    assert _trace(duo, "kj-map", 1)["customdata"] == [[made["id"]]]
+    assert _same_page(duo)
+    assert severe_logs(duo) == []
+    assert foreign_resources(duo) == []
+
+    _open(duo, "/logistik", "logistik")
+    shapes = "#lg-map path.choroplethlocation"
+    _wait(duo, lambda _d: _js(duo, f"return document.querySelectorAll('{shapes}').length") == 21, "no polygons")
+    assert _shape_value(duo, "lg-map", TALANG_KELAPA) == 0
+    geometry = _geometry(duo, "lg-map")
+    for line in logistics.board(desk.store, kecamatan=[TALANG_KELAPA]):
+        desk.changed(
+            "logistics", logistics.update(desk.store, TALANG_KELAPA, line.item, line.needed, "diterima", "uji")
+        )
+    _wait(duo, lambda _d: _shape_value(duo, "lg-map", TALANG_KELAPA) == 100, "readiness not recoloured")
+    assert _shape_value(duo, "lg-map", "16.07.01") == 0
+    assert _geometry(duo, "lg-map") == geometry
+    assert _same_page(duo)
+    assert severe_logs(duo) == []
+    assert foreign_resources(duo) == []
 
 
 def test_screenshots_of_kejadian_and_logistik(served, desk, tmp_path) -> None:

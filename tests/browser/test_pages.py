@@ -79,8 +79,13 @@ def test_operator_clicks_through_every_page(served, desk) -> None:
     duo = served
     incidents.create_incident(
         desk.store,
-        {"stage": "pemungutan-suara", "category": "logistik", "severity": "tinggi", "kecamatan": "16.07.10",
-         "description": INCIDENT_TEXT},
+        {
+            "stage": "pemungutan-suara",
+            "category": "logistik",
+            "severity": "tinggi",
+            "kecamatan": "16.07.10",
+            "description": INCIDENT_TEXT,
+        },
         Actor("uji", "operator"),
     )
     log_in_ok(duo, "operator")
@@ -158,8 +163,9 @@ def test_admin_route_inside_the_app_shows_a_notice_to_an_operator(served) -> Non
     log_in_ok(duo, "operator")
     duo.wait_for_element("#page-ringkasan")
     # ... and when the app's own router is sent there without a page load, the page says no
-    duo.driver.execute_script("window.history.pushState({}, '', '/admin');"
-                              "window.dispatchEvent(new PopStateEvent('popstate'));")
+    duo.driver.execute_script(
+        "window.history.pushState({}, '', '/admin');window.dispatchEvent(new PopStateEvent('popstate'));"
+    )
     duo.wait_for_element("#page-admin")
     duo.wait_for_text_to_equal("#page-admin .notice-denied", "Halaman ini hanya untuk admin.")
     assert absent(duo, ".users-table")
@@ -199,7 +205,8 @@ def test_operator_enters_a_c1_on_the_input_page(served) -> None:
     tps = "16.07.10.2001.002"
     numbers = [40, 35, 30, 25, 20]
     assert sum(numbers) + 4 <= _dpt(tps)
-    duo.wait_for_element("#c1-tps").send_keys(tps)
+    duo.driver.get(f"{duo.base_url}/input?tps={tps}")  # by address (test_input.py types it)
+    duo.wait_for_text_to_equal("#c1-tps-code", tps)
     fields = duo.find_elements("#c1-votes input")
     assert len(fields) == len(numbers)
     for field, number in zip(fields, numbers, strict=True):

@@ -1,0 +1,34 @@
+"""Socket.IO side of presenter and followers: every view change goes out as one `view` event (`publish`).
+
+The state lives in a `Presence` kept in `desk.extras["presence"]`; a client may ask for it with `view:get`
+(the acknowledgement carries the whole current state), as the browser does over HTTP (GET /api/v1/view).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_socketio import SocketIO
+
+from dashboard.presence import Presence
+
+EVENT = "view"
+
+
+def presence(desk: Any) -> Presence:
+    """The running app's presenter and view state."""
+    return desk.extras["presence"]
+
+
+def publish(socketio: SocketIO, state: dict[str, Any]) -> None:
+    """Send the whole new view state to every connected viewer (its `seq` is the state's version)."""
+    socketio.emit(EVENT, state)
+
+
+def register(socketio: SocketIO, desk: Any) -> None:
+    """Create the app's Presence (publishing each change) and the `view:get` handler."""
+    desk.extras["presence"] = Presence(on_change=lambda state: publish(socketio, state))
+
+    @socketio.on("view:get")
+    def _view_get(_data: Any = None) -> dict[str, Any]:
+        return presence(desk).state()  # the connection itself was authenticated (sockets.register)

@@ -1,0 +1,188 @@
+"""Presenter and followers: who presents, and the one view state every follower mirrors.
+
+Rules: one presenter at a time; only an operator or an admin presents; the role passes only by an explicit act
+(the presenter releases or hands over; an admin may take over, which is recorded as such); only the presenter
+changes the view; every change bumps `version`, and a follower that joins late or reconnects is given the
+whole current state at once (`state()`), never a replay of changes.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+from dashboard.fmt import now_utc
+
+PRESENTER_ROLES = ("admin", "operator")
+MIRRORED_PATHS = ("/", "/rekapitulasi", "/kejadian", "/logistik", "/layar")  # pages every follower may open
+PRIVATE_PARAMS = ("token", "follow")  # never mirrored: a screen's own credentials and mode
+MAX_SEARCH = 1000
+MAX_SLIDE = 99
+
+
+class PresenceError(ValueError):
+    """A view-state change refused; `field` names what was wrong, `status` is the HTTP status to answer."""
+
+    def __init__(self, field: str, message: str, status: int = 409) -> None:
+        super().__init__(message)
+        self.field = field
+        self.status = status
+
+
+@dataclass(frozen=True)
+class Person:
+    """Who presents: the session key ("u:3"), the name shown and the role."""
+
+    key: str
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class View:
+    """What followers show: page path and query (contest, region, filters), playlist slide, frozen snapshot."""
+
+    path: str = "/layar"
+    search: str = ""
+    slide: int = 0
+    frozen: dict[str, Any] | None = None  # {"id", "as_of", "label"} of the snapshot, or None when live
+
+    def target(self) -> str:
+        """The address a follower opens: the snapshot's page when frozen, else the presenter's page."""
+        if self.frozen:
+            return f"/layar?snapshot={self.frozen['id']}"
+        return self.path + self.search
+
+
+@dataclass
+class Presence:
+    """The presenter and the current view, guarded by a lock; `on_change` is called with every new state."""
+
+    clock: Callable[[], datetime] = now_utc
+    on_change: Callable[[dict[str, Any]], None] | None = None
+    presenter: Person | None = None
+    view: View = field(default_factory=View)
+    version: int = 0
+    updated_at: datetime | None = None
+    last_act: str = "mulai"
+    epoch: str = field(default_factory=lambda: uuid.uuid4().hex[:12])  # a new one per server start: versions restart
+    _lock: Any = field(default_factory=threading.Lock, repr=False)
+
+    def state(self) -> dict[str, Any]:
+        """The whole current state, as sent to a follower (late join, reconnect, every change)."""
+        with self._lock:
+            return self._state()
+
+    def _state(self) -> dict[str, Any]:
+        return {
+            "seq": self.version,
+            "version": self.version,
+            "epoch": self.epoch,
+            "presenter": asdict(self.presenter) if self.presenter else None,
+            "view": {**asdict(self.view), "target": self.view.target()},
+            "updated_at": self.updated_at.isoformat() if self.updated_at else None,
+            "act": self.last_act,
+        }
+
+    def _commit(self, act: str) -> dict[str, Any]:
+        self.version += 1
+        self.updated_at = self.clock()
+        self.last_act = act
+        return self._state()
+
+    def _changed(self, state: dict[str, Any]) -> dict[str, Any]:
+        if self.on_change is not None:
+            self.on_change(state)
+        return state
+
+    def take(self, who: Person, takeover: bool = False) -> dict[str, Any]:
+        """Become the presenter: when nobody presents, or (admin only, explicitly) taking over from another."""
+        if who.role not in PRESENTER_ROLES:
+            raise PresenceError("role", f"peran {who.role} tidak boleh menjadi presenter", 403)
+        with self._lock:
+            current = self.presenter
+            if current is not None and current.key != who.key:
+                if not takeover:
+                    raise PresenceError("presenter", f"{current.name} sedang menjadi presenter; minta ia menyerahkan")
+                if who.role != "admin":
+                    raise PresenceError("presenter", "hanya admin yang boleh mengambil alih presenter", 403)
+            if current is not None and current.key == who.key:
+                return self._state()
+            self.presenter = who
+            act = f"diambil alih oleh {who.name} dari {current.name}" if current else f"{who.name} menjadi presenter"
+            state = self._commit(act)
+        return self._changed(state)
+
+    def release(self, who: Person) -> dict[str, Any]:
+        """Stop presenting; followers keep the last view (and a frozen snapshot stays frozen)."""
+        with self._lock:
+            self._require_presenter(who)
+            self.presenter = None
+            state = self._commit(f"{who.name} berhenti menjadi presenter")
+        return self._changed(state)
+
+    def handover(self, who: Person, to: Person) -> dict[str, Any]:
+        """The presenter hands the role to another operator or admin."""
+        if to.role not in PRESENTER_ROLES:
+            raise PresenceError("to", f"peran {to.role} tidak boleh menjadi presenter", 422)
+        with self._lock:
+            self._require_presenter(who)
+            self.presenter = to
+            state = self._commit(f"{who.name} menyerahkan presenter kepada {to.name}")
+        return self._changed(state)
+
+    def set_view(self, who: Person, path: str, search: str = "", slide: int | None = None) -> dict[str, Any]:
+        """The presenter moved: a page, contest, region, filters or playlist slide (unchanged → no new version)."""
+        path, search = clean_address(path, search)
+        with self._lock:
+            self._require_presenter(who)
+            view = replace(self.view, path=path, search=search, slide=self.view.slide if slide is None else slide)
+            if slide is not None and not 0 <= slide <= MAX_SLIDE:
+                raise PresenceError("slide", f"slide harus 0–{MAX_SLIDE}", 422)
+            if view == self.view:
+                return self._state()
+            self.view = view
+            state = self._commit("tampilan")
+        return self._changed(state)
+
+    def freeze(self, who: Person, snapshot: dict[str, Any]) -> dict[str, Any]:
+        """Every follower shows the numbers of this snapshot ({"id", "as_of", "label"}) until `unfreeze`."""
+        with self._lock:
+            self._require_presenter(who)
+            self.view = replace(self.view, frozen=dict(snapshot))
+            state = self._commit(f"dibekukan oleh {who.name}")
+        return self._changed(state)
+
+    def unfreeze(self, who: Person) -> dict[str, Any]:
+        """Back to live numbers, at the presenter's current page."""
+        with self._lock:
+            self._require_presenter(who)
+            if self.view.frozen is None:
+                return self._state()
+            self.view = replace(self.view, frozen=None)
+            state = self._commit(f"kembali ke live oleh {who.name}")
+        return self._changed(state)
+
+    def _require_presenter(self, who: Person) -> None:
+        if self.presenter is None or self.presenter.key != who.key:
+            holder = f"presenter saat ini {self.presenter.name}" if self.presenter else "belum ada presenter"
+            raise PresenceError("presenter", f"hanya presenter yang boleh mengubah tampilan ({holder})")
+
+
+def clean_address(path: str, search: str = "") -> tuple[str, str]:
+    """A page path and query safe to mirror: a known page, the query without a screen's private parameters."""
+    if not isinstance(path, str) or not isinstance(search, str):
+        raise PresenceError("path", "path dan search harus teks", 422)
+    path = path.rstrip("/") or "/"
+    if path not in MIRRORED_PATHS:
+        raise PresenceError("path", f"halaman {path!r} tidak bisa diikuti", 422)
+    if len(search) > MAX_SEARCH:
+        raise PresenceError("search", "query terlalu panjang", 422)
+    pairs = [(k, v) for k, v in parse_qsl(search.removeprefix("?"), keep_blank_values=True) if k not in PRIVATE_PARAMS]
+    query = urlencode(pairs)
+    return path, f"?{query}" if query else ""

@@ -1,0 +1,97 @@
+"""Snapshots of a vicon session: records of a moment (who froze, when, as of when), never copies of numbers.
+
+The numbers of a snapshot are always answered from the stored result versions received up to its `as_of`
+(the recap service's `as_of`), so the snapshot's link shows the same numbers whenever it is opened.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from dashboard.fmt import fmt_wib, now_utc
+from data_sources.models import Snapshot
+from data_sources.store import Store, audit
+
+MAX_NOTE = 200
+CLOCK_SLACK = timedelta(seconds=5)  # a browser clock slightly ahead of the server's is not "the future"
+
+
+class SnapshotError(ValueError):
+    """A snapshot refused; `errors` maps field to message."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class SnapshotInfo:
+    """One snapshot record."""
+
+    id: int
+    as_of: datetime
+    created_at: datetime
+    created_by: str
+    note: str
+
+    @property
+    def label(self) -> str:
+        """The banner text: BEKU per 10.00 WIB (with the date when it is not the day of freezing)."""
+        same_day = fmt_wib(self.as_of, True)[:10] == fmt_wib(self.created_at, True)[:10]
+        return f"BEKU per {fmt_wib(self.as_of, with_date=not same_day)}"
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON-ready record, with the banner label."""
+        return {
+            "id": self.id,
+            "as_of": self.as_of.isoformat(),
+            "created_at": self.created_at.isoformat(),
+            "created_by": self.created_by,
+            "note": self.note,
+            "label": self.label,
+        }
+
+
+def _info(row: Snapshot) -> SnapshotInfo:
+    return SnapshotInfo(row.id, row.as_of, row.created_at, row.created_by, row.note or "")
+
+
+def create_snapshot(store: Store, actor: str, as_of: datetime | None = None, note: str = "") -> SnapshotInfo:
+    """Record a snapshot as of `as_of` (now by default); audited. A future or zoneless moment is refused."""
+    now = now_utc()
+    errors: dict[str, str] = {}
+    if as_of is None:
+        as_of = now
+    elif as_of.tzinfo is None:
+        errors["as_of"] = "as_of wajib menyertakan zona waktu, mis. +07:00"
+    elif as_of > now + CLOCK_SLACK:
+        errors["as_of"] = f"as_of {fmt_wib(as_of, True)} belum terjadi; pilih waktu yang sudah lewat"
+    if not isinstance(note, str) or len(note) > MAX_NOTE:
+        errors["note"] = f"catatan paling panjang {MAX_NOTE} karakter"
+    if errors:
+        raise SnapshotError(errors)
+    as_of = min(as_of, now)
+    with store.session() as s:
+        row = Snapshot(as_of=as_of, created_at=now, created_by=actor, note=note)
+        s.add(row)
+        s.flush()
+        info = _info(row)
+        audit(s, actor, "snapshot.create", "snapshot", str(row.id), None, info.as_dict())
+    return info
+
+
+def get_snapshot(store: Store, snapshot_id: int) -> SnapshotInfo | None:
+    """One snapshot, or None."""
+    with store.reader() as s:
+        row = s.get(Snapshot, snapshot_id)
+        return _info(row) if row else None
+
+
+def list_snapshots(store: Store, limit: int = 100) -> list[SnapshotInfo]:
+    """The newest snapshots first."""
+    with store.reader() as s:
+        rows = s.scalars(select(Snapshot).order_by(Snapshot.id.desc()).limit(limit))
+        return [_info(r) for r in rows]
