@@ -386,3 +386,31 @@ def validate(model: type[BaseModel], body: Any) -> tuple[BaseModel | None, dict[
         return model.model_validate(body), {}
     except ValidationError as exc:
         return None, field_errors(exc)
+
+
+class ViewIn(BaseModel):
+    """The presenter's page, query and playlist slide."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"path": "/rekapitulasi", "search": "", "slide": 0}]})
+
+    path: str = ""
+    search: str = ""
+    slide: int | None = None
+
+
+class PresenterIn(BaseModel):
+    """A presenter act: take, release, hand over (to a username) or, as admin, take over."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"action": "take"}]})
+
+    action: Literal["take", "release", "handover", "takeover"]
+    to: str | None = None
+
+
+class SnapshotIn(BaseModel):
+    """Freeze every follower's numbers as of now or of `as_of`."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"note": "vicon tahap penghitungan"}]})
+
+    as_of: AwareDatetime | None = None
+    note: str | None = None

@@ -116,8 +116,10 @@ def _responses(desc: Description, schemas: _Schemas, has_body: bool) -> dict[str
 
 def _operation(rule: Any, method: str, view: Callable, schemas: _Schemas) -> tuple[str, dict[str, Any]]:
     path, params = openapi_path(rule.rule)
-    desc: Description | None = getattr(view, "openapi", None)
+    desc: Description | dict | None = getattr(view, "openapi", None)
     roles = getattr(view, "roles", None)
+    if isinstance(desc, dict):  # a module that writes its operation by hand (e.g. a multipart upload)
+        return path, _raw_operation(rule, method, desc, params, roles, schemas)
     if desc is None:
         return path, {
             "summary": "BELUM DIDOKUMENTASIKAN",
@@ -145,6 +147,26 @@ def _operation(rule: Any, method: str, view: Callable, schemas: _Schemas) -> tup
     if not op["parameters"]:
         del op["parameters"]
     return path, op
+
+
+def _raw_operation(
+    rule: Any, method: str, op: dict[str, Any], params: list[dict[str, Any]], roles: Any, schemas: _Schemas
+) -> dict[str, Any]:
+    """A hand-written operation, completed with the path parameters, security, roles and the common refusals."""
+    out = {"operationId": f"{method.lower()}_{rule.endpoint.split('.')[-1]}", **op, "security": _SECURITY}
+    named = {p["name"] for p in op.get("parameters", [])}
+    out["parameters"] = [*op.get("parameters", []), *(p for p in params if p["name"] not in named)]
+    responses = {code: dict(answer) for code, answer in op.get("responses", {}).items()}
+    for code, text in _COMMON.items():
+        responses.setdefault(str(code), {"description": text})
+    error = {"application/json": {"schema": schemas.ref(ErrorOut, "serialization")}}
+    for code, answer in responses.items():
+        if code.isdigit() and int(code) >= 400:
+            answer.setdefault("content", error)
+    out["responses"] = responses
+    if roles:
+        out["x-roles"] = list(roles)
+    return out
 
 
 def build_document(server: Flask) -> dict[str, Any]:

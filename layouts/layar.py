@@ -198,7 +198,7 @@ def _map_figure(store: Any) -> Any:
     d = desk()
     names = incidents.kecamatan_codes(store)
     boundaries = geo.load_boundaries(d.config.boundaries)
-    centres = im.region_centres(names, geo.kecamatan_centroids(), boundaries)
+    centres = geo.region_centres(names, geo.kecamatan_centroids(), boundaries)
     rows = incidents.list_incidents(store, limit=500)
     fig = im.incident_map(rows, names, boundaries, centres)
     fig.update_layout(height=None, autosize=True, margin={"l": 0, "r": 0, "t": 0, "b": 0})

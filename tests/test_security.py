@@ -73,11 +73,33 @@ MATRIX: dict[tuple[str, str], dict[str, object]] = {
         "operator": OK,
         "admin": OK,
     },
+    ("POST", "/api/v1/tallies/<contest>/<tps>/photo"): {
+        "anonymous": 401,
+        "viewer": 403,
+        "display": 403,
+        **dict.fromkeys(("operator", "admin", "reporter"), OK),
+    },
+    # C1 photos show KPPS names and signatures: logged-in users only; a display screen is told nothing exists
+    **{
+        ("GET", r): {"anonymous": LOGIN, "reporter": 403, "display": 404, **dict.fromkeys(USERS, 404)}
+        for r in ("/photos/<int:photo_id>", "/photos/<int:photo_id>/thumb")
+    },
+    ("GET", "/ikuti"): {"anonymous": LOGIN, "reporter": 403, **dict.fromkeys(READERS, 302)},
+    ("GET", "/api/v1/view"): {"anonymous": 401, "reporter": 403, **dict.fromkeys(READERS, 200)},
+    ("GET", "/api/v1/snapshots"): {"anonymous": 401, "reporter": 403, **dict.fromkeys(READERS, 200)},
+    ("GET", "/api/v1/snapshots/<int:snapshot_id>"): {"anonymous": 401, "reporter": 403, **dict.fromkeys(READERS, 404)},
+    **{
+        ("POST", r): {"anonymous": 401, "viewer": 403, "display": 403, "reporter": 403, "operator": OK, "admin": OK}
+        for r in ("/api/v1/view", "/api/v1/presenter", "/api/v1/snapshots", "/api/v1/view/live")
+    },
 }
 # Pages with a narrower audience than every reader
 PAGE_LIMITS = {"/input": {"operator", "admin"}, "/admin": {"admin"}}
 SAMPLE = {
     "incident_id": "1",
+    "photo_id": "1",
+    "snapshot_id": "1",
+    "tps": "16.07.10.1002.001",
     "contest": "pilbup-banyuasin",
     "kecamatan": "16.07.10",
     "item": "tinta",
