@@ -1,6 +1,5 @@
 """A corpus of bad inputs to the API and the imports: each answered 4xx (or reported naming the line and the
-field), nothing stored, the server still serving. (No upload route exists in this branch: images that are not
-images are left to the photo upload's own tests.)"""
+field), nothing stored, the server still serving; C1 photos that are not JPEG/PNG images are refused."""
 
 from __future__ import annotations
 
@@ -424,3 +423,69 @@ def test_the_incident_import_reports_each_bad_row(desk, tmp_path: Path) -> None:
     assert rejected == set(range(3, 3 + len(bad_rows))), report.shown
     assert all(line.reason for line in report.shown)
     assert state(desk.store)["Incident"] == before["Incident"] + 1  # the good row; the store still answers
+
+
+# ---------------------------------------------------------------- images that are not images
+
+
+def real_png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (10, 120, 200)).save(out, "PNG")
+    return out.getvalue()
+
+
+NOT_IMAGES = [
+    ("text-named-jpg", b"ini bukan foto", "c1.jpg", 422),
+    ("html-named-png", b"<html><script>alert(1)</script></html>", "c1.png", 422),
+    ("svg-with-script", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "c1.svg", 422),
+    ("truncated-png", real_png()[:40], "c1.png", 422),
+    ("png-header-then-junk", real_png()[:16] + b"\x00" * 200, "c1.png", 422),
+    ("jpeg-magic-then-junk", b"\xff\xd8\xff\xe0" + b"JFIF" + b"\x00" * 200, "c1.jpg", 422),
+    (
+        "gif",
+        b"GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00!\xf9\x04\x01\x00\x00\x00\x00,"
+        b"\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;",
+        "c1.gif",
+        422,
+    ),
+    ("pdf", b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF", "c1.pdf", 422),
+    ("zip", b"PK\x03\x04" + b"\x00" * 100, "c1.zip", 422),
+    ("empty-file", b"", "c1.jpg", 422),
+    ("over-5mb", b"\xff\xd8\xff\xe0" + b"\x00" * (5 * 1024 * 1024 + 10), "c1.jpg", 413),
+]
+
+
+@pytest.mark.parametrize(("case", "content", "name", "status"), NOT_IMAGES, ids=[c[0] for c in NOT_IMAGES])
+def test_a_photo_that_is_not_a_jpeg_or_png_is_refused(
+    desk, senders, case: str, content: bytes, name: str, status: int
+) -> None:  # noqa: ANN001
+    import io
+
+    from data_sources import photos
+    from data_sources.models import ResultPhoto
+
+    def photo_state() -> tuple[int, list[str]]:
+        with desk.store.reader() as s:
+            rows = s.scalar(select(func.count()).select_from(ResultPhoto))
+        folder = photos.photo_folder(desk.config.data_dir)
+        return rows, sorted(p.name for p in folder.glob("*")) if folder.exists() else []
+
+    before, rows_before = state(desk.store), photo_state()
+    response = senders["reporter"].post(
+        f"/api/v1/tallies/pilbup-banyuasin/{TPS}/photo",
+        data={"photo": (io.BytesIO(content), name)},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == status, (case, response.status_code, response.get_data()[:200])
+    assert "photo" in response.get_json()["errors"]
+    assert photo_state() == rows_before and state(desk.store) == before
+    ok = senders["reporter"].post(
+        f"/api/v1/tallies/pilbup-banyuasin/{TPS}/photo",
+        data={"photo": (io.BytesIO(real_png()), "c1.png")},
+        content_type="multipart/form-data",
+    )
+    assert ok.status_code == 201  # still serving, and a real photo goes in

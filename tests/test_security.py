@@ -440,7 +440,7 @@ def test_the_login_page_echoes_names_and_next_as_text(app) -> None:  # noqa: ANN
     ],
 )
 def test_path_tricks_reach_nothing_outside(app, client_as, url: str) -> None:  # noqa: ANN001
-    """Upload routes are not in this branch yet: these are the path parts the app accepts today."""
+    """Paths that try to leave the assets, the component suites or the API's path parts."""
     secret = app.server.config["SECRET_KEY"]
     response = client_as("viewer").get(url)
     body = response.get_data(as_text=True)
@@ -458,3 +458,58 @@ def test_path_tricks_in_the_logistics_route_change_nothing(desk, client_as, item
     )
     assert response.status_code in (404, 405, 422), (item, response.status_code)
     assert count(desk.store, AuditEntry) == before
+
+
+def png(colour: tuple[int, int, int] = (200, 30, 30)) -> bytes:
+    """A small real PNG."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), colour).save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../../../../etc/passwd.png",
+        "..\\..\\secret_key.png",
+        "/tmp/absolut.png",
+        "c1\x00.png.sh",
+        "CON.png",
+        "%2e%2e%2f%2e%2e%2fx.png",
+        "foto c1 <script>.png",
+    ],
+    ids=["dotdot", "backslash", "absolute", "nul", "device-name", "encoded", "html"],
+)
+def test_path_tricks_in_upload_names_are_ignored(app, desk, client_as, tmp_path, name: str) -> None:  # noqa: ANN001
+    """The client's file name is never used: the photo is stored under the data folder with a name the app made."""
+    import io
+
+    from data_sources import photos
+
+    operator = client_as("operator")
+    tally = {
+        "contest": "pilbup-banyuasin",
+        "tps": "16.07.10.1002.001",
+        "votes": {"1": 40, "2": 30, "3": 20, "4": 10, "5": 5},
+        "suara_tidak_sah": 1,
+    }
+    assert operator.post("/api/v1/tallies", json=tally).status_code == 201
+    before = {p for p in tmp_path.rglob("*")}
+    response = operator.post(
+        "/api/v1/tallies/pilbup-banyuasin/16.07.10.1002.001/photo",
+        data={"photo": (io.BytesIO(png()), name)},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 201, response.get_json()
+    photo_id = response.get_json()["photo"]["id"]
+    stored, _media = photos.photo_file(desk.store, desk.config.data_dir, photo_id)
+    folder = photos.photo_folder(desk.config.data_dir).resolve()
+    assert stored.resolve().parent == folder
+    assert re.fullmatch(r"[0-9a-f]+\.(png|jpg)", stored.name), stored.name
+    created = {p for p in tmp_path.rglob("*")} - before
+    assert created and all(p.resolve().is_relative_to(folder) for p in created), created
+    assert "passwd" not in json.dumps(response.get_json()) and "script" not in json.dumps(response.get_json())
