@@ -513,3 +513,14 @@ def test_path_tricks_in_upload_names_are_ignored(app, desk, client_as, tmp_path,
     created = {p for p in tmp_path.rglob("*")} - before
     assert created and all(p.resolve().is_relative_to(folder) for p in created), created
     assert "passwd" not in json.dumps(response.get_json()) and "script" not in json.dumps(response.get_json())
+
+
+def test_revoking_on_the_admin_page_closes_the_screen_at_once(app, desk) -> None:  # noqa: ANN001
+    from callbacks import admin as admin_page
+
+    secret, info = accounts.create_token(desk.store, "layar-aula", "display", "uji")
+    screen = desk.socketio.test_client(app.server, auth={"token": secret})
+    assert screen.is_connected()
+    with app.server.test_request_context("/admin"):
+        admin_page.revoke_token(info.id, "admin")
+    assert not screen.is_connected()  # no waiting for the periodic check
