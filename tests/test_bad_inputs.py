@@ -231,6 +231,15 @@ API_CORPUS = [
         method="PUT",
         who="operator",
     ),
+    Bad("view-nested-5000", raw("[" * 5000 + "]" * 5000), 400, "body", url="/api/v1/view", who="operator"),
+    Bad(
+        "dash-callback-nested-5000",
+        raw("[" * 5000 + "]" * 5000),
+        400,
+        "body",
+        url="/_dash-update-component",
+        who="operator",
+    ),
     # query parameters
     Bad(
         "recap-as-of-garbage",
