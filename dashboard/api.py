@@ -101,6 +101,18 @@ def _refuse_nul_in_url() -> Any:
     return None
 
 
+@bp.before_app_request
+def _refuse_huge_ids() -> Any:
+    """A number in a URL (incident, snapshot, photo) beyond the store's 32-bit ids names nothing: 404 (JSON).
+
+    Without this check the database itself refuses the lookup (SQLite: OverflowError; PostgreSQL: integer out
+    of range), which would be a server error.
+    """
+    if any(isinstance(v, int) and v > MAX_ID for v in (request.view_args or {}).values()):
+        return _refusal(404, "tidak ditemukan", {"id": "nomor terlalu besar: tidak ada"})
+    return None
+
+
 @bp.app_errorhandler(404)
 @bp.app_errorhandler(405)
 @bp.app_errorhandler(413)

@@ -240,6 +240,8 @@ API_CORPUS = [
         url="/_dash-update-component",
         who="operator",
     ),
+    Bad("snapshot-huge-id", None, 404, "id", url="/api/v1/snapshots/2147483648", method="GET", who="viewer"),
+    Bad("photo-huge-id", None, 404, None, url="/photos/99999999999999999999", method="GET", who="viewer"),
     # query parameters
     Bad(
         "recap-as-of-garbage",
