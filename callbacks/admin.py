@@ -11,6 +11,7 @@ from typing import Any
 from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
 from flask_login import current_user
 
+from dashboard import sockets
 from data_sources import accounts
 from data_sources.audit import AuditFilters, audit_page
 from layouts.admin import audit_view, parse_wib, tokens_table, users_table
@@ -78,6 +79,7 @@ def revoke_token(token_id: int, actor: str) -> html.Div:
         info = accounts.revoke_token(desk().store, int(token_id), actor)
     except accounts.AccountError as exc:
         return _error(str(exc))
+    sockets.disconnect_token(desk().socketio, info.id)  # its open sockets close now, not at the next check
     return _ok(f"Token {info.id} ({info.name}) dicabut.")
 
 

@@ -65,6 +65,20 @@ def _as_dict(row: Any) -> dict[str, Any]:
     return {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in data.items()}
 
 
+def _not_a_dependency(_exc: Exception) -> tuple[str, int]:
+    """A request for a script Dash does not serve is a 404, not a server error."""
+    return "Tidak ditemukan", 404
+
+
+def _too_deep(exc: RecursionError) -> Any:
+    """JSON nested beyond Python's recursion limit is the sender's error (400), not the server's."""
+    from flask import jsonify, request
+
+    if not request.is_json:
+        raise exc
+    return jsonify({"error": "badan permintaan tidak sah", "errors": {"body": "JSON terlalu bersarang"}}), 400
+
+
 def create_app(config: Any = None) -> Any:
     """Build the Flask server, the Dash app with its pages and the Socket.IO hub; returns the Dash app."""
     import dash
@@ -128,6 +142,8 @@ def create_app(config: Any = None) -> Any:
         update_title=None,
     )
     desk.dash = app
+    server.register_error_handler(dash.exceptions.DependencyException, _not_a_dependency)
+    server.register_error_handler(RecursionError, _too_deep)
     for name, path, label in PAGES:
         page = import_module(f"layouts.{name}")
         dash.register_page(f"pages.{name}", path=path, name=label, title=f"{label} · Desk Pilkada", layout=page.layout)

@@ -2,34 +2,125 @@
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
 from flask_login import current_user
 from sqlalchemy import text
+from werkzeug.exceptions import HTTPException
 
-from dashboard.auth import roles_required
+from dashboard import api_models as m
+from dashboard.auth import ALL_ROLES, roles_required
 from dashboard.fmt import now_utc
 from dashboard.messages import recap_message, snapshot
+from dashboard.openapi import build_document, described, query
 from data_sources import geo, incidents, logistics, results
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 health = Blueprint("health", __name__)
 MAX_BODY = 64 * 1024
+MAX_ID = 2**31 - 1  # ids are 32-bit in the store; a larger one names nothing
+READERS = ("admin", "operator", "viewer", "display")
+IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,200}")
+IDEMPOTENCY = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "Kunci unik pengirim: kiriman ulang dengan kunci yang sama disimpan sekali (200)",
+    "schema": {"type": "string", "pattern": "^" + IDEMPOTENCY_KEY.pattern + "$"},
+}
 
 
 def _desk():
     return current_app.extensions["desk"]
 
 
+def _refusal(status: int, error: str, errors: dict[str, str] | None = None) -> tuple[Any, int]:
+    body: dict[str, Any] = {"error": error}
+    if errors:
+        body["errors"] = errors
+    return jsonify(body), status
+
+
+MAX_DEPTH = 20
+
+
+def _nul_fields(value: Any, path: str = "", depth: int = 0) -> list[str]:
+    """Fields (dotted paths) whose text, or key, holds a NUL character: no database stores one.
+
+    Raises ValueError for JSON nested deeper than MAX_DEPTH (no request of this API needs that).
+    """
+    if depth > MAX_DEPTH:
+        raise ValueError("too deep")
+    if isinstance(value, str):
+        return [path or "body"] if "\x00" in value else []
+    found: list[str] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            name = f"{path}.{key}" if path else str(key)
+            found += [name] if "\x00" in str(key) else _nul_fields(item, name, depth + 1)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            found += _nul_fields(item, f"{path}.{i}" if path else str(i), depth + 1)
+    return found
+
+
 def _json_body() -> tuple[Any, tuple[Any, int] | None]:
+    """The JSON body, or the refusal to answer: 413 too large, 415 not JSON, 422 malformed."""
     if request.content_length and request.content_length > MAX_BODY:
-        return None, (jsonify({"error": "badan permintaan terlalu besar"}), 413)
-    body = request.get_json(silent=True)
-    if body is None:
-        return None, (jsonify({"error": "badan permintaan harus JSON", "errors": {"body": "JSON tidak sah"}}), 422)
+        return None, _refusal(413, "badan permintaan terlalu besar", {"body": f"paling banyak {MAX_BODY} byte"})
+    if not request.is_json:
+        return None, _refusal(415, "badan permintaan harus JSON", {"Content-Type": "harus application/json"})
+    raw = request.get_data(cache=True)
+    if len(raw) > MAX_BODY:
+        return None, _refusal(413, "badan permintaan terlalu besar", {"body": f"paling banyak {MAX_BODY} byte"})
+    try:
+        body = json.loads(raw)
+    except (ValueError, RecursionError):  # bad JSON or UTF-8, huge number literals, absurd nesting
+        return None, _refusal(422, "badan permintaan harus JSON", {"body": "JSON tidak sah"})
+    try:
+        bad = _nul_fields(body)
+    except ValueError:
+        return None, _refusal(422, "data tidak sah", {"body": f"bersarang lebih dari {MAX_DEPTH} tingkat"})
+    if bad:
+        return None, _refusal(422, "data tidak sah", dict.fromkeys(bad, "tidak boleh berisi karakter NUL"))
     return body, None
+
+
+@bp.before_request
+def _refuse_nul_in_url() -> Any:
+    """Query parameters or path parts with a NUL character name nothing (and no database stores one)."""
+    bad = [k for k, v in request.args.items(multi=True) if "\x00" in k or "\x00" in v]
+    if "\x00" in request.path:
+        bad.append("path")
+    if bad:
+        return _refusal(422, "parameter tidak sah", dict.fromkeys(bad, "tidak boleh berisi karakter NUL"))
+    return None
+
+
+@bp.before_app_request
+def _refuse_huge_ids() -> Any:
+    """A number in a URL (incident, snapshot, photo) beyond the store's 32-bit ids names nothing: 404 (JSON).
+
+    Without this check the database itself refuses the lookup (SQLite: OverflowError; PostgreSQL: integer out
+    of range), which would be a server error.
+    """
+    if any(isinstance(v, int) and v > MAX_ID for v in (request.view_args or {}).values()):
+        return _refusal(404, "tidak ditemukan", {"id": "nomor terlalu besar: tidak ada"})
+    return None
+
+
+@bp.app_errorhandler(404)
+@bp.app_errorhandler(405)
+@bp.app_errorhandler(413)
+def _api_http_error(exc: HTTPException) -> Any:
+    """Errors under /api/ answer JSON; other paths keep Flask's pages."""
+    if not request.path.startswith("/api/"):
+        return exc
+    return _refusal(exc.code or 500, exc.name.lower())
 
 
 @health.route("/healthz")
@@ -43,15 +134,69 @@ def healthz() -> Any:
     return jsonify({"status": "ok"})
 
 
+TALLY_EXAMPLES = {
+    "baru": {"summary": "Hasil TPS baru", "value": m.TallyIn.model_config["json_schema_extra"]["examples"][0]},
+    "kode_kpu": {
+        "summary": "Kode TPS bentuk KPU",
+        "value": {
+            "contest": "pilbup-banyuasin",
+            "tps": "1607082007004",
+            "votes": {"1": 120, "2": 80, "3": 10, "4": 5, "5": 2},
+            "suara_tidak_sah": 5,
+        },
+    },
+    "koreksi": {
+        "summary": "Koreksi (admin/operator) dengan alasan",
+        "value": {
+            "contest": "pilbup-banyuasin",
+            "tps": "16.07.08.2007.003",
+            "votes": {"1": 121, "2": 80, "3": 10, "4": 5, "5": 2},
+            "suara_tidak_sah": 4,
+            "correction": True,
+            "reason": "salah ketik pada C1, dicek dengan foto",
+        },
+    },
+}
+
+
 @bp.route("/tallies", methods=["POST"])
+@described(
+    "Kirim hasil satu TPS (C1)",
+    body=m.TallyIn,
+    headers=[IDEMPOTENCY],
+    examples=TALLY_EXAMPLES,
+    responses={
+        201: (m.TallyAnswer, "Tersimpan sebagai versi baru"),
+        200: (m.TallyAnswer, "Hasil yang sama sudah tersimpan (disimpan sekali)"),
+        403: (m.TallyAnswer, "Peran atau wilayah token tidak mengizinkan"),
+        409: (m.TallyAnswer, "TPS sudah punya hasil dengan angka berbeda; kirim sebagai koreksi dengan alasan"),
+        422: (m.TallyAnswer, "Data tidak sah; pesan per kolom di `errors`, tidak ada yang disimpan"),
+    },
+    response_examples={
+        422: {
+            "status": "rejected",
+            "error": "data tidak sah",
+            "errors": {"votes.6": "paslon nomor 6 tidak ada dalam kontestasi ini"},
+        },
+    },
+)
 @roles_required("admin", "operator", "reporter")
 def post_tally() -> Any:
-    """Submit one TPS result through the common ingest path."""
+    """Submit one TPS result through the common ingest path (DESIGN §4, §5)."""
     body, error = _json_body()
     if error:
+        answer, code = error
+        if code == 422:  # a tally's 422 always says status "rejected", like the rules' own refusals
+            return jsonify({"status": results.REJECTED, **answer.get_json()}), 422
         return error
+    tally, errors = m.validate(m.TallyIn, body)
+    key = request.headers.get("Idempotency-Key")
+    if key is not None and not IDEMPOTENCY_KEY.fullmatch(key):
+        errors["Idempotency-Key"] = "harus 1–200 karakter ASCII yang terlihat (tanpa spasi)"
+    if errors:
+        return jsonify({"status": results.REJECTED, "error": "data tidak sah", "errors": errors}), 422
     outcome = results.submit_result(
-        _desk().store, body, current_user.actor, source="api", idempotency_key=request.headers.get("Idempotency-Key")
+        _desk().store, tally.model_dump(), current_user.actor, source="api", idempotency_key=key
     )
     if outcome.changed:
         _desk().changed("result", outcome.result)
@@ -59,10 +204,22 @@ def post_tally() -> Any:
     if outcome.result:
         payload["result"] = outcome.result
     if outcome.errors:
+        payload["error"] = "data tidak sah"
         payload["errors"] = outcome.errors
     if outcome.message:
         payload["message"] = outcome.message
     return jsonify(payload), outcome.http_status
+
+
+@bp.route("/openapi.json", methods=["GET"])
+@described("Dokumen OpenAPI ini", responses={200: (None, "Dokumen OpenAPI 3.1 (JSON)")})
+@roles_required(*ALL_ROLES)
+def get_openapi() -> Any:
+    """The OpenAPI document of every route under /api/v1."""
+    cache = _desk().extras
+    if "openapi" not in cache:
+        cache["openapi"] = build_document(current_app)
+    return jsonify(cache["openapi"])
 
 
 def _not_found(field: str, message: str) -> tuple[Any, int]:
@@ -82,7 +239,20 @@ def _as_of(raw: str | None) -> tuple[datetime | None, str | None]:
 
 
 @bp.route("/recap/<contest>", methods=["GET"])
-@roles_required("admin", "operator", "viewer", "display")
+@described(
+    "Rekap satu kontestasi: wilayah dan anak-anak wilayahnya",
+    path={"contest": "Kontestasi, mis. pilbup-banyuasin atau pilgub-sumsel"},
+    query=[
+        query("region", "Kode wilayah (bawaan: cakupan kontestasi), mis. 16.07 atau 16.07.08"),
+        query("as_of", "Keadaan pada saat ini (ISO 8601 dengan zona)", {"type": "string", "format": "date-time"}),
+    ],
+    responses={
+        200: (m.RecapOut, "Total wilayah dan setiap anak wilayah"),
+        404: (m.ErrorOut, "Kontestasi atau wilayah tidak dikenal"),
+        422: (m.ErrorOut, "Parameter tidak sah"),
+    },
+)
+@roles_required(*READERS)
 def get_recap(contest: str) -> Any:
     """Totals of a region (the contest's scope by default) and of each child region, now or as of a moment."""
     as_of, error = _as_of(request.args.get("as_of"))
@@ -112,7 +282,11 @@ def get_recap(contest: str) -> Any:
 
 
 @bp.route("/live", methods=["GET"])
-@roles_required("admin", "operator", "viewer", "display")
+@described(
+    "Pesan terakhir setiap aliran langsung (untuk sinkron ulang)",
+    responses={200: (m.LiveOut, "Nomor urut terakhir dan pesan terakhir tiap aliran")},
+)
+@roles_required(*READERS)
 def get_live() -> Any:
     """The latest message of every live stream, for a viewer that missed some (gap or reconnect)."""
     desk = _desk()
@@ -136,7 +310,22 @@ def _area() -> incidents.Area:
 
 
 @bp.route("/incidents", methods=["GET"])
-@roles_required("admin", "operator", "viewer", "display")
+@described(
+    "Daftar kejadian, terbaru dulu",
+    query=[
+        query("category", "Kategori (satu atau daftar berkoma)"),
+        query("severity", "Tingkat: rendah, sedang, tinggi, kritis (satu atau daftar berkoma)"),
+        query("status", "Status (satu atau daftar berkoma; terbuka = semua yang belum selesai)"),
+        query("stage", "Tahapan (satu atau daftar berkoma)"),
+        query("kecamatan", "Kode kecamatan (satu atau daftar berkoma)"),
+        query("since", "Terjadi pada/sesudah (ISO 8601 dengan zona)"),
+        query("updated_since", "Berubah pada/sesudah (ISO 8601 dengan zona)"),
+        query("hours", "N jam terakhir", {"type": "integer", "minimum": 1}),
+        query("limit", "Paling banyak (1..5000, bawaan 500)", {"type": "integer", "minimum": 1, "maximum": 5000}),
+    ],
+    responses={200: (m.IncidentList, "Kejadian"), 422: (m.ErrorOut, "Parameter tidak sah, per nama")},
+)
+@roles_required(*READERS)
 def get_incidents() -> Any:
     """Incidents, newest first, filtered by query parameters (422 naming each bad one).
 
@@ -160,9 +349,16 @@ def get_incidents() -> Any:
 
 
 @bp.route("/incidents/<int:incident_id>", methods=["GET"])
-@roles_required("admin", "operator", "viewer", "display")
+@described(
+    "Satu kejadian dengan riwayat statusnya",
+    path={"incident_id": "Nomor kejadian"},
+    responses={200: (m.IncidentOut, "Kejadian"), 404: (m.ErrorOut, "Tidak ada")},
+)
+@roles_required(*READERS)
 def get_incident(incident_id: int) -> Any:
     """One incident with its status history."""
+    if incident_id > MAX_ID:
+        return _not_found("id", f"kejadian {incident_id} tidak ada")
     data = incidents.get_incident(_desk().store, incident_id)
     if data is None:
         return _not_found("id", f"kejadian {incident_id} tidak ada")
@@ -170,6 +366,17 @@ def get_incident(incident_id: int) -> Any:
 
 
 @bp.route("/incidents", methods=["POST"])
+@described(
+    "Laporkan kejadian",
+    body=m.IncidentIn,
+    examples={
+        "kejadian": {
+            "summary": "Kejadian di TPS",
+            "value": m.IncidentIn.model_config["json_schema_extra"]["examples"][0],
+        }
+    },
+    responses={201: (m.IncidentOut, "Tersimpan dengan status baru")},
+)
 @roles_required("admin", "operator", "reporter")
 def post_incident() -> Any:
     """Report an incident (422 naming each bad field; nothing is stored then)."""
@@ -185,6 +392,13 @@ def post_incident() -> Any:
 
 
 @bp.route("/incidents/<int:incident_id>", methods=["PATCH"])
+@described(
+    "Ubah status kejadian",
+    path={"incident_id": "Nomor kejadian"},
+    body=m.IncidentPatch,
+    examples={"verifikasi": {"summary": "Diverifikasi", "value": {"status": "diverifikasi", "note": "dicek"}}},
+    responses={200: (m.IncidentOut, "Status berubah"), 404: (m.ErrorOut, "Tidak ada")},
+)
 @roles_required("admin", "operator")
 def patch_incident(incident_id: int) -> Any:
     """Move an incident along its workflow: {"status": …, "note": …} (a note is required to reject)."""
@@ -193,6 +407,8 @@ def patch_incident(incident_id: int) -> Any:
         return error
     if not isinstance(body, dict):
         return jsonify({"error": "data tidak sah", "errors": {"body": "harus objek JSON"}}), 422
+    if incident_id > MAX_ID:
+        return _not_found("id", f"kejadian {incident_id} tidak ada")
     errors = incidents.unknown_fields(body, incidents.CHANGE_FIELDS, "tidak dapat diubah lewat PATCH")
     if body.get("status") in (None, ""):
         errors["status"] = "wajib diisi"
@@ -210,7 +426,16 @@ def patch_incident(incident_id: int) -> Any:
 
 
 @bp.route("/logistics", methods=["GET"])
-@roles_required("admin", "operator", "viewer", "display")
+@described(
+    "Papan logistik",
+    query=[
+        query("kecamatan", "Kode kecamatan (satu atau daftar berkoma)"),
+        query("item", "Barang (satu atau daftar berkoma)"),
+        query("status", "Status (satu atau daftar berkoma)"),
+    ],
+    responses={200: (m.LogisticsBoard, "Baris papan"), 422: (m.ErrorOut, "Parameter tidak sah, per nama")},
+)
+@roles_required(*READERS)
 def get_logistics() -> Any:
     """The logistics board: every kecamatan × item line (filters kecamatan, item, status: a value or a comma list),
     the readiness, the late cut-off and how each line stands."""
@@ -232,6 +457,13 @@ def get_logistics() -> Any:
 
 
 @bp.route("/logistics/<kecamatan>/<item>", methods=["PUT"])
+@described(
+    "Catat penerimaan satu barang di satu kecamatan",
+    path={"kecamatan": "Kode kecamatan, mis. 16.07.10", "item": "Barang, mis. tinta atau surat-suara-pilbup-banyuasin"},
+    body=m.LogisticsIn,
+    examples={"kurang": {"summary": "Diterima kurang", "value": {"received": 120, "status": "kurang"}}},
+    responses={200: (m.LogisticsLine, "Baris tersimpan")},
+)
 @roles_required("admin", "operator")
 def put_logistics(kecamatan: str, item: str) -> Any:
     """Record what a kecamatan received of an item: {"received": n, "status": …} (422 naming each bad field)."""

@@ -101,6 +101,9 @@ def post_photo(contest: str, tps: str) -> Any:
     return jsonify({"status": "created" if created else "same", "photo": info.as_dict()}), 201 if created else 200
 
 
+post_photo.openapi = OPENAPI_PATHS["/api/v1/tallies/{contest}/{tps}/photo"]["post"]  # read by dashboard/openapi.py
+
+
 def _serve(photo_id: int, thumb: bool) -> Any:
     if getattr(current_user, "role", None) not in VIEWERS:
         return jsonify({"error": "tidak ditemukan"}), 404

@@ -19,6 +19,7 @@ from data_sources import accounts
 
 OPEN_PATHS = {"/login", "/healthz", "/_favicon.ico", "/favicon.ico"}
 OPEN_PREFIXES = ("/assets/", "/_dash-component-suites/")
+ALL_ROLES = ("admin", "operator", "viewer", "display", "reporter")
 OPERATOR_PAGES = {"/input": ("admin", "operator"), "/admin": ("admin",)}
 
 login_manager = LoginManager()
@@ -136,6 +137,7 @@ def roles_required(*roles: str):
                 return jsonify({"error": f"peran {current_user.role} tidak boleh melakukan ini"}), 403
             return view(*args, **kwargs)
 
+        inner.roles = roles  # read by the OpenAPI document
         return inner
 
     return wrap

@@ -11,8 +11,10 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify, redirect, request
 from flask_login import current_user
 
+from dashboard import api_models as m
 from dashboard.auth import roles_required
 from dashboard.follow_sockets import presence
+from dashboard.openapi import described
 from dashboard.presence import PRESENTER_ROLES, Person, PresenceError
 from data_sources import accounts, snapshots
 
@@ -58,6 +60,7 @@ def follow_link() -> Any:
 
 
 @bp.route("/api/v1/view", methods=["GET"])
+@described("Presenter dan tampilan saat ini", responses={200: (None, "Keadaan presenter dan tampilan")})
 @roles_required(*READERS)
 def get_view() -> Any:
     """The current presenter and view (late join, reconnect)."""
@@ -65,6 +68,11 @@ def get_view() -> Any:
 
 
 @bp.route("/api/v1/view", methods=["POST"])
+@described(
+    "Tampilan presenter (halaman, query, slide)",
+    body=m.ViewIn,
+    responses={200: (None, "Keadaan presenter dan tampilan"), 409: (m.ErrorOut, "Bukan presenter")},
+)
 @roles_required(*PRESENTER_ROLES)
 def post_view() -> Any:
     """The presenter's page, query and playlist slide."""
@@ -81,6 +89,11 @@ def post_view() -> Any:
 
 
 @bp.route("/api/v1/presenter", methods=["POST"])
+@described(
+    "Ambil, lepas, serahkan atau ambil alih peran presenter",
+    body=m.PresenterIn,
+    responses={200: (None, "Keadaan presenter dan tampilan"), 409: (m.ErrorOut, "Ada presenter lain")},
+)
 @roles_required(*PRESENTER_ROLES)
 def post_presenter() -> Any:
     """Take, release, hand over (`to`: a username) or, as admin, take over the presenter role."""
@@ -108,6 +121,11 @@ def post_presenter() -> Any:
 
 
 @bp.route("/api/v1/snapshots", methods=["POST"])
+@described(
+    "Bekukan angka semua pengikut (cuplikan)",
+    body=m.SnapshotIn,
+    responses={201: (None, "Cuplikan dan keadaan beku"), 409: (m.ErrorOut, "Bukan presenter")},
+)
 @roles_required(*PRESENTER_ROLES)
 def post_snapshot() -> Any:
     """Freeze every follower's numbers as of now or of `as_of`: a snapshot record, then the frozen view."""
@@ -130,6 +148,10 @@ def post_snapshot() -> Any:
 
 
 @bp.route("/api/v1/view/live", methods=["POST"])
+@described(
+    "Kembali ke angka langsung untuk semua",
+    responses={200: (None, "Keadaan presenter dan tampilan"), 409: (m.ErrorOut, "Bukan presenter")},
+)
 @roles_required(*PRESENTER_ROLES)
 def post_live() -> Any:
     """Back to live numbers for everyone."""
@@ -140,6 +162,7 @@ def post_live() -> Any:
 
 
 @bp.route("/api/v1/snapshots", methods=["GET"])
+@described("Cuplikan yang lalu, terbaru dulu", responses={200: (None, "Daftar cuplikan")})
 @roles_required(*READERS)
 def get_snapshots() -> Any:
     """Past snapshots, newest first."""
@@ -147,6 +170,11 @@ def get_snapshots() -> Any:
 
 
 @bp.route("/api/v1/snapshots/<int:snapshot_id>", methods=["GET"])
+@described(
+    "Satu cuplikan dengan total setiap kontestasi pada saat itu",
+    path={"snapshot_id": "Nomor cuplikan"},
+    responses={200: (None, "Cuplikan"), 404: (m.ErrorOut, "Tidak ada")},
+)
 @roles_required(*READERS)
 def get_snapshot(snapshot_id: int) -> Any:
     """A snapshot and every contest's headline totals as of its moment (from the stored result versions)."""

@@ -163,7 +163,7 @@ def _check_choice(payload: Mapping[str, Any], name: str, choices: Mapping[str, s
     value = payload.get(name)
     if value in (None, ""):
         errors[name] = f"wajib diisi: salah satu dari {', '.join(choices)}"
-    elif value not in choices:
+    elif not isinstance(value, str) or value not in choices:
         errors[name] = f"harus salah satu dari: {', '.join(choices)}"
 
 
@@ -227,12 +227,15 @@ def create_incident(
     """
     if not isinstance(payload, dict):
         raise IncidentError({"body": "harus objek JSON"})
+    nul = {k: "tidak boleh berisi karakter NUL" for k, v in payload.items() if isinstance(v, str) and "\x00" in v}
+    if nul:  # no database stores a NUL character (PostgreSQL refuses it)
+        raise IncidentError(nul)
     errors: dict[str, str] = unknown_fields(payload, FIELDS) if strict else {}
     for name, choices in (("stage", STAGES), ("category", CATEGORIES), ("severity", SEVERITIES)):
         _check_choice(payload, name, choices, errors)
     status = payload.get("status")
     if status not in (None, "", "baru"):
-        if status in INCIDENT_STATUSES:
+        if isinstance(status, str) and status in INCIDENT_STATUSES:
             errors["status"] = "kejadian baru selalu berstatus baru; ubah statusnya sesudah tersimpan"
         else:
             errors["status"] = f"harus salah satu dari: {', '.join(INCIDENT_STATUSES)}"
@@ -305,6 +308,8 @@ def _clean_note(status: str, note: Any) -> str | None:
     if note is not None and not isinstance(note, str):
         raise IncidentError({"note": "harus teks"})
     note = (note or "").strip() or None
+    if note is not None and "\x00" in note:
+        raise IncidentError({"note": "tidak boleh berisi karakter NUL"})
     if note is not None and len(note) > MAX_NOTE:
         raise IncidentError({"note": f"paling banyak {MAX_NOTE} karakter (ada {len(note)})"})
     if note is None and status in NOTE_REQUIRED:

@@ -115,7 +115,7 @@ def update(store: Store, kecamatan: Any, item: Any, received: Any, status: Any, 
     errors: dict[str, str] = {}
     if status in (None, ""):
         errors["status"] = f"wajib diisi: salah satu dari {', '.join(LOGISTICS_STATUSES)}"
-    elif status not in LOGISTICS_STATUSES:
+    elif not isinstance(status, str) or status not in LOGISTICS_STATUSES:
         errors["status"] = f"harus salah satu dari {', '.join(LOGISTICS_STATUSES)}"
     with store.session() as s:
         row = None

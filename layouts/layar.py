@@ -16,8 +16,8 @@ from dash import dcc, html
 
 from dashboard import incident_maps as im
 from dashboard.catalog import SEVERITIES, item_label
-from dashboard.fmt import fmt_int, fmt_pct, fmt_wib
 from dashboard.figures import MAP_CONFIG
+from dashboard.fmt import fmt_int, fmt_pct, fmt_wib
 from dashboard.messages import el, incident_texts, logistics_texts, recap_texts
 from dashboard.recap import RegionTotals
 from data_sources import geo, incidents, logistics, results, snapshots
@@ -198,7 +198,7 @@ def _map_figure(store: Any) -> Any:
     d = desk()
     names = incidents.kecamatan_codes(store)
     boundaries = geo.load_boundaries(d.config.boundaries)
-    centres = im.region_centres(names, geo.kecamatan_centroids(), boundaries)
+    centres = geo.region_centres(names, geo.kecamatan_centroids(), boundaries)
     rows = incidents.list_incidents(store, limit=500)
     fig = im.incident_map(rows, names, boundaries, centres)
     fig.update_layout(height=None, autosize=True, margin={"l": 0, "r": 0, "t": 0, "b": 0})
