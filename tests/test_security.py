@@ -39,6 +39,7 @@ MATRIX: dict[tuple[str, str], dict[str, object]] = {
     ("GET", "/_reload-hash"): {"anonymous": 401, "reporter": 403, **dict.fromkeys(READERS, OK)},
     ("GET", "/"): {"anonymous": LOGIN, "reporter": 403, **dict.fromkeys(READERS, 200)},
     ("GET", "/<path:path>"): {"anonymous": LOGIN, "reporter": 403, **dict.fromkeys(READERS, 200)},
+    ("GET", "/rekapitulasi/_panels"): {"anonymous": LOGIN, "reporter": 403, **dict.fromkeys(READERS, OK)},
     ("POST", "/api/v1/tallies"): {
         "anonymous": 401,
         "viewer": 403,
