@@ -382,27 +382,26 @@ class GroupCommit:
     def _write(self, batch: list[Pending]) -> None:
         try:
             write_batch(self.store, batch)
-            return
-        except IntegrityError:
-            pass  # another process wrote one of these TPS: decide each result alone
+        except IntegrityError:  # another process wrote one of these TPS: decide each result alone
+            for item in batch:
+                self._write_alone(item)
         except Exception as exc:  # noqa: BLE001 - every waiting request must hear of the failure
             for item in batch:
                 item.error = exc
-            return
-        for item in batch:
+
+    def _write_alone(self, item: Pending) -> None:
+        """Store one result in a transaction of its own, retried while other processes race for its TPS."""
+        for _attempt in range(3):
             item.outcome = None
-            for _attempt in range(3):
-                try:
-                    write_batch(self.store, [item])
-                    break
-                except IntegrityError:
-                    item.outcome = None
-                    continue
-                except Exception as exc:  # noqa: BLE001
-                    item.error = exc
-                    break
-            if item.outcome is None and item.error is None:
-                item.outcome = Outcome(CONFLICT, message="TPS ini sedang diubah oleh pengirim lain; coba lagi")
+            try:
+                write_batch(self.store, [item])
+                return
+            except IntegrityError:
+                continue
+            except Exception as exc:  # noqa: BLE001
+                item.error = exc
+                return
+        item.outcome = Outcome(CONFLICT, message="TPS ini sedang diubah oleh pengirim lain; coba lagi")
 
 
 def _gevent_patched() -> bool:
