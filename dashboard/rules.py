@@ -12,6 +12,7 @@ from typing import Any
 from dashboard.fmt import fmt_int, fmt_pct
 
 MAX_DPT_PER_TPS = 600
+MAX_COUNT = 10_000_000  # larger counts are typing errors
 BALLOT_RESERVE = 0.025
 JANGGAL_SHARE = 0.95
 JANGGAL_TURNOUT = 0.95
@@ -85,7 +86,7 @@ def _as_count(value: Any, name: str, errors: dict[str, str]) -> int | None:
     if value < 0:
         errors[name] = "tidak boleh negatif"
         return None
-    if value > 10_000_000:
+    if value > MAX_COUNT:
         errors[name] = "angka terlalu besar"
         return None
     return value
@@ -101,6 +102,9 @@ def parse_tally(
         errors["votes"] = 'harus berisi suara per paslon, mis. {"1": 120, "2": 80}'
     else:
         for key, value in votes.items():
+            if type(value) is int and 0 <= value <= MAX_COUNT and type(key) is str and key.isascii() and key.isdigit():
+                parsed[int(key)] = value  # the common case: what `_as_count` accepts as it is
+                continue
             try:
                 nomor = int(str(key))
             except ValueError:

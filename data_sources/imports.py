@@ -499,6 +499,14 @@ class TallyColumns:
     votes: dict[int, int]
     vote_names: dict[int, str]
     ignored: list[str]
+    vote_cells: tuple[tuple[str, int], ...] = ()  # (payload key, cell index) of each paslon's votes
+    optional_cells: tuple[tuple[str, int], ...] = ()  # suara_sah, pengguna_hak_pilih when the header has them
+    width: int = 0  # cells a row needs to hold every known column
+
+    def __post_init__(self) -> None:
+        self.vote_cells = tuple((str(nomor), i) for nomor, i in self.votes.items())
+        self.optional_cells = tuple((n, self.index[n]) for n in ("suara_sah", "pengguna_hak_pilih") if n in self.index)
+        self.width = max([*self.index.values(), *self.votes.values()]) + 1
 
     def name_of(self, field_key: str) -> str:
         """The CSV column an ingest error is about (`votes.3` → `suara_3`)."""
@@ -541,21 +549,26 @@ def _tally_payload(
     cells: list[str], cols: TallyColumns, default_contest: str | None
 ) -> tuple[dict[str, Any], str | None]:
     """The payload of one CSV row, and a reason to reject it before the ingest path when there is one."""
+    if len(cells) < cols.width:  # a short row: its missing cells are empty
+        cells = cells + [""] * (cols.width - len(cells))
     col = cols.index
-    contest = _cell(cells, col.get("contest")) or default_contest or ""
+    contest = (cells[col["contest"]].strip() if "contest" in col else "") or default_contest or ""
+    votes: dict[str, Any] = {}
+    for key, i in cols.vote_cells:
+        text = cells[i].strip()
+        if text:
+            votes[key] = int(text) if text.isdigit() and text.isascii() else _count(text)
     payload: dict[str, Any] = {
         "contest": contest,
-        "tps": _cell(cells, col["tps"]),
-        "votes": {
-            str(nomor): value for nomor, i in cols.votes.items() if (value := _count(_cell(cells, i))) is not None
-        },
-        "suara_tidak_sah": _count(_cell(cells, col["suara_tidak_sah"])),
+        "tps": cells[col["tps"]].strip(),
+        "votes": votes,
+        "suara_tidak_sah": _count(cells[col["suara_tidak_sah"]].strip()),
     }
-    for name in ("suara_sah", "pengguna_hak_pilih"):
-        value = _count(_cell(cells, col.get(name)))
+    for name, i in cols.optional_cells:
+        value = _count(cells[i].strip())
         if value is not None:
             payload[name] = value
-    when = _cell(cells, col.get("submitted_at"))
+    when = cells[col["submitted_at"]].strip() if "submitted_at" in col else ""
     if when:
         payload["submitted_at"] = with_zone(when)
     if default_contest and contest != default_contest:
@@ -631,7 +644,10 @@ def import_tallies(
         done = 0
         for line_no, cells in src.records():
             payload, problem = _tally_payload(cells, cols, contest)
-            keys = (str(payload["contest"]), normalize_tps_code(payload["tps"]) or payload["tps"])
+            code = normalize_tps_code(payload["tps"])
+            if code is not None:
+                payload["tps"] = code  # the dotted form, checked once
+            keys = (str(payload["contest"]), code or payload["tps"])
             if _overflows(cells, src):
                 problem = f"baris ini punya {len(cells)} kolom, baris kepala {len(src.header)}; periksa pemisah"
             if problem:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection, Table, create_engine, event, insert, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -32,15 +31,17 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _json_default(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+_JSON_OPTIONS = orjson.OPT_NON_STR_KEYS  # {1: 120} is stored as {"1": 120}, as the standard library does
+
+
+def json_text(value: Any) -> str:
+    """JSON text of a value for the database's JSON columns (datetimes as ISO 8601 text)."""
+    return orjson.dumps(value, option=_JSON_OPTIONS).decode()
 
 
 def json_safe(value: Any) -> Any:
     """A copy of `value` that JSON columns accept (datetimes as ISO text)."""
-    return json.loads(json.dumps(value, default=_json_default))
+    return orjson.loads(orjson.dumps(value, option=_JSON_OPTIONS))
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,12 @@ class Store:
     def __init__(self, url: str, echo: bool = False) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
-        kwargs: dict[str, Any] = {"echo": echo, "future": True}
+        kwargs: dict[str, Any] = {
+            "echo": echo,
+            "future": True,
+            "json_serializer": json_text,
+            "json_deserializer": orjson.loads,
+        }
         if self.is_sqlite:
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 10}
         else:
