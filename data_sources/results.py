@@ -18,14 +18,13 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from dashboard import rules
 from dashboard.actors import Actor
 from dashboard.codes import is_within, normalize_tps_code
 from dashboard.fmt import now_utc
 from data_sources.models import AuditEntry, Result
-from data_sources.store import Store, audit, reserve_ids
+from data_sources.store import Store, reserve_ids
 
 CREATED, SAME, CONFLICT, REJECTED, FORBIDDEN = "created", "same", "conflict", "rejected", "forbidden"
 HTTP_STATUS = {CREATED: 201, SAME: 200, CONFLICT: 409, REJECTED: 422, FORBIDDEN: 403}
@@ -82,15 +81,6 @@ def _same_numbers(row: Result, tally: rules.Tally) -> bool:
         and row.suara_tidak_sah == tally.suara_tidak_sah
         and row.suara_sah == given_sah
         and row.pengguna_hak_pilih == tally.pengguna_hak_pilih
-    )
-
-
-def _current(session: Session, contest_id: str, tps_code: str) -> Result | None:
-    return session.scalar(
-        select(Result)
-        .where(Result.contest_id == contest_id, Result.tps_code == tps_code)
-        .order_by(Result.version.desc())
-        .limit(1)
     )
 
 
@@ -196,14 +186,15 @@ class Pending:
 
     contest_id: str
     tps: str
-    tally: rules.Tally
-    verdict: rules.Verdict
+    tally: rules.Tally | None  # None for a confirmation: its numbers are the held version's
+    verdict: rules.Verdict | None
     actor: Actor
     source: str
     submitted_at: datetime | None = None
     correction: bool = False
     reason: str | None = None
     idempotency_key: str | None = None
+    confirm: bool = False  # confirm the held current version (decided against it inside the transaction)
     outcome: Outcome | None = None
     error: BaseException | None = None
 
@@ -263,9 +254,46 @@ def _decide(item: Pending, current: Any, earlier: Any) -> tuple[Outcome, Any] | 
     return None
 
 
+def _decide_confirm(item: Pending, current: Any) -> tuple[Outcome, Any] | None:
+    """The answer for a confirmation that stores nothing (no result, or not held), or None to store it."""
+    if current is None:
+        errors = {"tps": f"TPS {item.tps} belum punya hasil untuk {item.contest_id}"}
+        return Outcome(REJECTED, errors=errors), None
+    if current.status != rules.STATUS_REVIEW:
+        return Outcome(SAME, message="hasil ini tidak sedang perlu dicek"), current
+    return None
+
+
+def _confirmed_row(item: Pending, current: Any, received_at: datetime) -> SimpleNamespace:
+    """The version confirming the held `current`: the same numbers, counted, with who confirmed and why."""
+    marks = [f for f in current.flags if f.get("code") == "janggal"]
+    held = "; ".join(f["message"] for f in current.flags if f.get("code") != "janggal")
+    confirmed = {"code": "dikonfirmasi", "message": f"Dikonfirmasi oleh {item.actor.name} ({held})"}
+    return SimpleNamespace(
+        id=None,
+        contest_id=item.contest_id,
+        tps_code=item.tps,
+        version=current.version + 1,
+        votes=dict(current.votes),
+        suara_sah=current.suara_sah,
+        suara_tidak_sah=current.suara_tidak_sah,
+        pengguna_hak_pilih=current.pengguna_hak_pilih,
+        status=rules.STATUS_COUNTED,
+        flags=[*marks, confirmed],
+        kind="konfirmasi",
+        reason=item.reason,
+        source=item.source,
+        author=item.actor.name,
+        submitted_at=current.submitted_at,
+        received_at=received_at,
+        idempotency_key=None,
+    )
+
+
 def _new_row(item: Pending, current: Any, received_at: datetime) -> SimpleNamespace:
     """The column values of the version `item` adds after `current` (None: the first version)."""
-    tally = item.tally
+    tally, verdict = item.tally, item.verdict
+    assert tally is not None and verdict is not None
     return SimpleNamespace(
         id=None,
         contest_id=item.contest_id,
@@ -275,8 +303,8 @@ def _new_row(item: Pending, current: Any, received_at: datetime) -> SimpleNamesp
         suara_sah=tally.suara_sah if tally.suara_sah is not None else tally.total_sah,
         suara_tidak_sah=tally.suara_tidak_sah,
         pengguna_hak_pilih=tally.pengguna_hak_pilih,
-        status=item.verdict.status,
-        flags=item.verdict.flags,
+        status=verdict.status,
+        flags=verdict.flags,
         kind="koreksi" if current is not None else "baru",
         reason=(item.reason or None) if current is not None else None,
         source=item.source,
@@ -305,13 +333,16 @@ def write_batch(store: Store, items: list[Pending], full: bool = True) -> None:
             key = (item.contest_id, item.tps)
             idem = (item.idempotency_key, item.actor.name) if item.idempotency_key else None
             before = current.get(key)
-            decided = _decide(item, before, earlier.get(idem) if idem else None)
+            if item.confirm:
+                decided = _decide_confirm(item, before)
+            else:
+                decided = _decide(item, before, earlier.get(idem) if idem else None)
             if decided is not None:
                 item.outcome, shown = decided
                 if full and shown is not None:
                     answered.append((item, shown))
                 continue
-            row = _new_row(item, before, received_at)
+            row = _confirmed_row(item, before, received_at) if item.confirm else _new_row(item, before, received_at)
             created.append((item, row, before))
             current[key] = row
             if idem:
@@ -446,43 +477,20 @@ def _group_commit(store: Store) -> GroupCommit:
 
 
 def confirm_result(store: Store, contest_id: str, tps: str, actor: Actor, reason: str) -> Outcome:
-    """Confirm a result held for review: a new version with the same numbers, counted."""
+    """Confirm a result held for review: a new version with the same numbers, counted.
+
+    It is decided and stored by the group commit like any result, so a confirmation racing another write of
+    the same TPS is decided against whatever was committed first, and answered only once it is durable.
+    """
     if not actor.can_correct:
         return Outcome(FORBIDDEN, message="peran ini tidak boleh mengonfirmasi hasil")
     if not (reason or "").strip() or len(reason) > MAX_REASON:
         return Outcome(REJECTED, errors={"reason": f"konfirmasi wajib disertai alasan (≤ {MAX_REASON} karakter)"})
     code = normalize_tps_code(tps)
-    with store.session() as s:
-        current = _current(s, contest_id, code or "")
-        if current is None:
-            return Outcome(REJECTED, errors={"tps": f"TPS {tps} belum punya hasil untuk {contest_id}"})
-        if current.status != rules.STATUS_REVIEW:
-            return Outcome(SAME, result_dict(current), message="hasil ini tidak sedang perlu dicek")
-        marks = [f for f in current.flags if f.get("code") == "janggal"]
-        held = "; ".join(f["message"] for f in current.flags if f.get("code") != "janggal")
-        row = Result(
-            contest_id=contest_id,
-            tps_code=current.tps_code,
-            version=current.version + 1,
-            votes=dict(current.votes),
-            suara_sah=current.suara_sah,
-            suara_tidak_sah=current.suara_tidak_sah,
-            pengguna_hak_pilih=current.pengguna_hak_pilih,
-            status=rules.STATUS_COUNTED,
-            flags=[*marks, {"code": "dikonfirmasi", "message": f"Dikonfirmasi oleh {actor.name} ({held})"}],
-            kind="konfirmasi",
-            reason=reason.strip(),
-            source="konfirmasi",
-            author=actor.name,
-            submitted_at=current.submitted_at,
-            received_at=now_utc(),
-            idempotency_key=None,
-        )
-        s.add(row)
-        s.flush()
-        after = result_dict(row)
-        audit(s, actor.name, "result.konfirmasi", "result", f"{contest_id}/{row.tps_code}", result_dict(current), after)
-        return Outcome(CREATED, after)
+    if code is None or contest_id not in store.catalog().contests:
+        return Outcome(REJECTED, errors={"tps": f"TPS {tps} belum punya hasil untuk {contest_id}"})
+    item = Pending(contest_id, code, None, None, actor, "konfirmasi", reason=reason.strip(), confirm=True)
+    return _group_commit(store).run(item)
 
 
 def current_results_query(contest_id: str | None = None, as_of: datetime | None = None):

@@ -121,6 +121,46 @@ def test_held_result_is_out_of_totals_until_confirmed(demo_store, dpt) -> None: 
     assert (totals.tps_reported, totals.held) == (1, 0)
 
 
+def test_concurrent_confirmations_store_one_audited_version(demo_store, dpt) -> None:  # noqa: ANN001
+    held = results.submit_result(demo_store, payload(dpt, suara_sah=1), REPORTER, "api")
+    assert held.result["status"] == "perlu_dicek"
+    outcomes: list[results.Outcome] = []
+    barrier = threading.Barrier(4)
+
+    def confirm(i: int) -> None:
+        barrier.wait()
+        outcomes.append(results.confirm_result(demo_store, "pilbup-banyuasin", TPS, OPERATOR, f"dicek {i}"))
+
+    threads = [threading.Thread(target=confirm, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(o.http_status for o in outcomes) == [200, 200, 200, 201]
+    assert all(o.message == "hasil ini tidak sedang perlu dicek" for o in outcomes if o.http_status == 200)
+    versions = results.result_versions(demo_store, "pilbup-banyuasin", TPS)
+    assert [(v["version"], v["status"], v["kind"]) for v in versions] == [
+        (1, "perlu_dicek", "baru"),
+        (2, "dihitung", "konfirmasi"),
+    ]
+    assert versions[1]["votes"] == versions[0]["votes"] and versions[1]["suara_sah"] == 1
+    assert versions[1]["flags"][0]["code"] == "dikonfirmasi"
+    assert "Suara sah tertulis 1" in versions[1]["flags"][0]["message"]
+    audit = demo_store.audit_entries(limit=1)[0]
+    assert (audit.action, audit.actor, audit.entity_id) == ("result.konfirmasi", "operator1", f"pilbup-banyuasin/{TPS}")
+    assert (audit.before["status"], audit.after["status"]) == ("perlu_dicek", "dihitung")
+
+
+def test_a_confirmation_after_a_correction_is_decided_against_the_correction(demo_store, dpt) -> None:  # noqa: ANN001
+    results.submit_result(demo_store, payload(dpt, suara_sah=1), REPORTER, "api")
+    fixed = results.submit_result(demo_store, payload(dpt, correction=True, reason="salah ketik"), OPERATOR, "input")
+    assert fixed.result["status"] == "dihitung"
+    late = results.confirm_result(demo_store, "pilbup-banyuasin", TPS, OPERATOR, "dicek")
+    assert (late.http_status, late.result["version"]) == (200, 2)
+    missing = results.confirm_result(demo_store, "pilbup-banyuasin", "16.07.10.1002.002", OPERATOR, "dicek")
+    assert missing.errors == {"tps": "TPS 16.07.10.1002.002 belum punya hasil untuk pilbup-banyuasin"}
+
+
 def test_as_of_answers_from_stored_versions(demo_store, dpt) -> None:  # noqa: ANN001
     first = results.submit_result(demo_store, payload(dpt), REPORTER, "api")
     from datetime import datetime
