@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 from dataclasses import dataclass
 from functools import wraps
@@ -210,11 +211,25 @@ def logout() -> Any:
     return redirect(url_for("auth.login"))
 
 
+def limiter_storage(server: Flask) -> dict[str, Any]:
+    """Where the limiter counts: in Redis when several processes share a message queue there, else in memory.
+
+    Behind one Redis every process sees the same count, so spreading login guesses over the processes gains
+    nothing; the prefix is derived from the secret key, which the processes of one desk share. Should Redis be
+    unreachable, each process keeps counting in its own memory meanwhile rather than refusing every login.
+    """
+    queue = server.extensions["desk"].config.message_queue or ""
+    if not queue.startswith(("redis://", "rediss://")):
+        return {"storage_uri": "memory://"}
+    desk_id = hashlib.sha256(server.config["SECRET_KEY"].encode()).hexdigest()[:16]
+    return {"storage_uri": queue, "key_prefix": f"desk-limit-{desk_id}", "in_memory_fallback_enabled": True}
+
+
 def init_auth(server: Flask) -> None:
     """Bind Flask-Login and the limiter, register the login routes and the guard."""
     login_manager.init_app(server)
     login_manager.login_view = "auth.login"
-    limiter = Limiter(get_remote_address, app=server, default_limits=[], storage_uri="memory://")
+    limiter = Limiter(get_remote_address, app=server, default_limits=[], **limiter_storage(server))
     server.extensions["desk"].limiter = limiter
     server.register_blueprint(bp)
     server.before_request(guard)

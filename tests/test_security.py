@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 import re
+import secrets
 import time
 
 import pytest
 from sqlalchemy import func, select
 
 from dashboard import ASSETS, sockets
+from dashboard.config import Config
 from data_sources import accounts
 from data_sources.models import AuditEntry, Incident, Result
 from tests.conftest import PASSWORD, login, render_page
@@ -288,6 +290,39 @@ def test_login_attempts_are_limited_per_address(app) -> None:  # noqa: ANN001
     colleague = app.server.test_client()
     colleague.environ_base["REMOTE_ADDR"] = "10.0.0.7"
     assert login(colleague, "admin", PASSWORD).status_code == 302
+
+
+def test_processes_behind_one_redis_share_the_login_limit(tmp_path) -> None:  # noqa: ANN001
+    """Guesses spread over two server processes count once: the eleventh is refused on either."""
+    import redis
+
+    from dashboard import create_app
+    from tests.conftest import _require
+
+    url = "redis://127.0.0.1:6379/0"
+    try:
+        redis.Redis.from_url(url).ping()
+    except redis.RedisError as exc:
+        _require("DESK_REQUIRE_SERVICES", "Redis", str(exc))
+    secret = secrets.token_hex(16)  # one desk: its processes share the secret key (and so the counter)
+    apps = []
+    for name in ("a", "b"):
+        config = Config(tmp_path / name, secret_key=secret, testing=True, background_push=False, message_queue=url)
+        apps.append(create_app(config))
+    try:
+        clients = [a.server.test_client() for a in apps]
+        for c in clients:
+            c.environ_base["REMOTE_ADDR"] = "10.0.0.99"
+        codes = [login(clients[i % 2], "admin", f"tebakan-{i}").status_code for i in range(12)]
+        assert codes[:10] == [401] * 10 and codes[10:] == [429, 429]
+        elsewhere = create_app(Config(data_dir=tmp_path / "c", testing=True, background_push=False, message_queue=url))
+        other = elsewhere.server.test_client()
+        other.environ_base["REMOTE_ADDR"] = "10.0.0.99"
+        assert login(other, "admin", "tebakan").status_code == 401  # another desk on the same Redis counts apart
+        elsewhere.server.extensions["desk"].hub.stop()
+    finally:
+        for a in apps:
+            a.server.extensions["desk"].hub.stop()
 
 
 def csrf_of(client) -> str:  # noqa: ANN001
