@@ -364,7 +364,36 @@ class _SioViewer(_Recorder):
             self.client.disconnect()
 
 
-class _LightViewer(_Recorder):
+class _SocketViewer(_Recorder):
+    """A viewer on a non-blocking socket driven by its process's selector loop: what both hand-written clients
+    share (reading, end of connection); each parses the bytes in `_received`."""
+
+    sock: socket.socket
+
+    def fileno(self) -> int:
+        """The socket's descriptor, for the selector."""
+        return self.sock.fileno()
+
+    def readable(self) -> bool:
+        """Consume what arrived; False once the connection is gone."""
+        try:
+            data = self.sock.recv(262144)
+        except BlockingIOError:
+            return True
+        except OSError as exc:
+            self.error, self.disconnected = str(exc), True
+            return False
+        if not data:
+            self.disconnected = True
+            return False
+        return self._received(data)
+
+    def _received(self, data: bytes) -> bool:
+        """Parse bytes that arrived; False when they end the connection."""
+        raise NotImplementedError
+
+
+class _LightViewer(_SocketViewer):
     """A minimal Engine.IO 4 / Socket.IO 5 WebSocket client (wsproto) driven by its process's one selector loop."""
 
     def __init__(self, host: str, port: int, token: str, keep_sizes: bool) -> None:
@@ -379,10 +408,6 @@ class _LightViewer(_Recorder):
         self.sock.setblocking(False)
         self._parts: list[str] = []
 
-    def fileno(self) -> int:
-        """The socket's descriptor, for the selector."""
-        return self.sock.fileno()
-
     def _send(self, text: str) -> None:
         from wsproto.events import Message
 
@@ -392,20 +417,10 @@ class _LightViewer(_Recorder):
         finally:
             self.sock.setblocking(False)
 
-    def readable(self) -> bool:
-        """Consume what arrived; False once the connection is gone."""
+    def _received(self, data: bytes) -> bool:
+        """Feed the bytes to wsproto and handle its events."""
         from wsproto.events import AcceptConnection, CloseConnection, Ping, RejectConnection, TextMessage
 
-        try:
-            data = self.sock.recv(262144)
-        except BlockingIOError:
-            return True
-        except OSError as exc:
-            self.error, self.disconnected = str(exc), True
-            return False
-        if not data:
-            self.disconnected = True
-            return False
         self.ws.receive_data(data)
         for event in self.ws.events():
             if isinstance(event, TextMessage):
@@ -447,7 +462,7 @@ class _LightViewer(_Recorder):
             self.sock.close()
 
 
-class _RawViewer(_Recorder):
+class _RawViewer(_SocketViewer):
     """The cheapest honest viewer: RFC 6455 frames parsed by hand (server frames are unmasked), Engine.IO/Socket.IO
     handled as in _LightViewer, and of each `recap` only the few fields the benchmark needs read at receipt (a
     browser parses JSON natively; here the viewers share the server's 2 cores, so their cost is kept small).
@@ -478,10 +493,6 @@ class _RawViewer(_Recorder):
         self._parts: list[bytes] = []
         self._last_text: dict[str, str] = {}
 
-    def fileno(self) -> int:
-        """The socket's descriptor, for the selector."""
-        return self.sock.fileno()
-
     def _send_frame(self, payload: bytes, opcode: int = 1) -> None:
         mask = os.urandom(4)
         n = len(payload)
@@ -501,18 +512,8 @@ class _RawViewer(_Recorder):
     def _send(self, text: str) -> None:
         self._send_frame(text.encode("utf-8"))
 
-    def readable(self) -> bool:
-        """Consume what arrived; False once the connection is gone."""
-        try:
-            data = self.sock.recv(262144)
-        except BlockingIOError:
-            return True
-        except OSError as exc:
-            self.error, self.disconnected = str(exc), True
-            return False
-        if not data:
-            self.disconnected = True
-            return False
+    def _received(self, data: bytes) -> bool:
+        """Parse the HTTP upgrade answer, then RFC 6455 frames."""
         buf = self._buf
         buf += data
         if not self._upgraded:
