@@ -1,6 +1,7 @@
 """Socket.IO side of presenter and followers: every view change goes out as one `view` event (`publish`).
 
-The state lives in a `Presence` kept in `desk.extras["presence"]`; a client may ask for it with `view:get`
+The state is handled by a `Presence` in `desk.extras["presence"]` and kept in the database
+(`data_sources.presence_state`); a client may ask for it with `view:get`
 (the acknowledgement carries the whole current state), as the browser does over HTTP (GET /api/v1/view).
 """
 
@@ -27,7 +28,11 @@ def publish(socketio: SocketIO, state: dict[str, Any]) -> None:
 
 def register(socketio: SocketIO, desk: Any) -> None:
     """Create the app's Presence (publishing each change) and the `view:get` handler."""
-    desk.extras["presence"] = Presence(on_change=lambda state: publish(socketio, state))
+    from data_sources.presence_state import StoredPresence
+
+    desk.extras["presence"] = Presence(
+        on_change=lambda state: publish(socketio, state), keeper=StoredPresence(desk.store)
+    )
 
     @socketio.on("view:get")
     def _view_get(_data: Any = None) -> dict[str, Any]:

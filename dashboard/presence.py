@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlencode
 
 from dashboard.fmt import now_utc
@@ -59,24 +60,109 @@ class View:
         return self.path + self.search
 
 
+class Change(Protocol):
+    """An open change of the kept state: the record as it was, and `save` for the new one."""
+
+    record: dict[str, Any] | None
+
+    def save(self, record: dict[str, Any], action: str, who: str, summary: str) -> None:
+        """Keep the new record (with what was done, by whom) when the change ends."""
+
+
+class Keeper(Protocol):
+    """Where the presenter and view state is kept between changes (memory, or the database shared by processes)."""
+
+    def read(self) -> dict[str, Any] | None:
+        """The kept record, or None before the first change."""
+
+    def change(self) -> Any:
+        """A context manager giving a `Change`; no other change of the same state runs meanwhile."""
+
+
+@dataclass
+class _MemoryChange:
+    record: dict[str, Any] | None
+    saved: dict[str, Any] | None = None
+
+    def save(self, record: dict[str, Any], action: str, who: str, summary: str) -> None:
+        self.saved = record
+
+
+@dataclass
+class MemoryKeeper:
+    """The state kept in this process only (tests, and a lone process without a database)."""
+
+    record: dict[str, Any] | None = None
+
+    def read(self) -> dict[str, Any] | None:
+        """The kept record."""
+        return self.record
+
+    @contextmanager
+    def change(self) -> Iterator[_MemoryChange]:
+        """A change of the record (the Presence's own lock serialises them)."""
+        change = _MemoryChange(self.record)
+        yield change
+        if change.saved is not None:
+            self.record = change.saved
+
+
 @dataclass
 class Presence:
-    """The presenter and the current view, guarded by a lock; `on_change` is called with every new state."""
+    """The presenter and the current view; `on_change` is called with every new state.
+
+    The state is kept by `keeper`: a `MemoryKeeper` by default; the app keeps it in its database, so a restart
+    keeps the presenter and a frozen view, and every server process behind one message queue reads the same one.
+    Each change reads the kept state, decides, and saves it in one exclusive step.
+    """
 
     clock: Callable[[], datetime] = now_utc
     on_change: Callable[[dict[str, Any]], None] | None = None
+    keeper: Keeper = field(default_factory=MemoryKeeper)
     presenter: Person | None = None
     view: View = field(default_factory=View)
     version: int = 0
     updated_at: datetime | None = None
     last_act: str = "mulai"
-    epoch: str = field(default_factory=lambda: uuid.uuid4().hex[:12])  # a new one per server start: versions restart
+    epoch: str = field(default_factory=lambda: uuid.uuid4().hex[:12])  # the kept state's: versions count within it
     _lock: Any = field(default_factory=threading.Lock, repr=False)
 
     def state(self) -> dict[str, Any]:
         """The whole current state, as sent to a follower (late join, reconnect, every change)."""
         with self._lock:
+            self._restore(self.keeper.read())
             return self._state()
+
+    def _record(self) -> dict[str, Any]:
+        return {
+            "presenter": asdict(self.presenter) if self.presenter else None,
+            "view": asdict(self.view),
+            "version": self.version,
+            "updated_at": self.updated_at.isoformat() if self.updated_at else None,
+            "act": self.last_act,
+            "epoch": self.epoch,
+        }
+
+    def _restore(self, record: dict[str, Any] | None) -> None:
+        if record is None:
+            return
+        self.presenter = Person(**record["presenter"]) if record.get("presenter") else None
+        self.view = View(**record["view"])
+        self.version = int(record["version"])
+        self.updated_at = datetime.fromisoformat(record["updated_at"]) if record.get("updated_at") else None
+        self.last_act = record.get("act") or "mulai"
+        self.epoch = record.get("epoch") or self.epoch
+
+    def _change(self, who: Person, action: str, decide: Callable[[], str | None]) -> dict[str, Any]:
+        """Read the kept state, let `decide` change it (its act's text; None: nothing changed), keep the result."""
+        with self._lock, self.keeper.change() as change:
+            self._restore(change.record)
+            act = decide()
+            if act is None:
+                return self._state()
+            state = self._commit(act)
+            change.save(self._record(), action, who.name, act)
+        return self._changed(state)
 
     def _state(self) -> dict[str, Any]:
         return {
@@ -104,69 +190,80 @@ class Presence:
         """Become the presenter: when nobody presents, or (admin only, explicitly) taking over from another."""
         if who.role not in PRESENTER_ROLES:
             raise PresenceError("role", f"peran {who.role} tidak boleh menjadi presenter", 403)
-        with self._lock:
+
+        def decide() -> str | None:
             current = self.presenter
-            if current is not None and current.key != who.key:
+            if current is not None and current.key == who.key:
+                return None
+            if current is not None:
                 if not takeover:
                     raise PresenceError("presenter", f"{current.name} sedang menjadi presenter; minta ia menyerahkan")
                 if who.role != "admin":
                     raise PresenceError("presenter", "hanya admin yang boleh mengambil alih presenter", 403)
-            if current is not None and current.key == who.key:
-                return self._state()
             self.presenter = who
-            act = f"diambil alih oleh {who.name} dari {current.name}" if current else f"{who.name} menjadi presenter"
-            state = self._commit(act)
-        return self._changed(state)
+            return f"diambil alih oleh {who.name} dari {current.name}" if current else f"{who.name} menjadi presenter"
+
+        return self._change(who, "presenter.takeover" if takeover else "presenter.take", decide)
 
     def release(self, who: Person) -> dict[str, Any]:
         """Stop presenting; followers keep the last view (and a frozen snapshot stays frozen)."""
-        with self._lock:
+
+        def decide() -> str:
             self._require_presenter(who)
             self.presenter = None
-            state = self._commit(f"{who.name} berhenti menjadi presenter")
-        return self._changed(state)
+            return f"{who.name} berhenti menjadi presenter"
+
+        return self._change(who, "presenter.release", decide)
 
     def handover(self, who: Person, to: Person) -> dict[str, Any]:
         """The presenter hands the role to another operator or admin."""
         if to.role not in PRESENTER_ROLES:
             raise PresenceError("to", f"peran {to.role} tidak boleh menjadi presenter", 422)
-        with self._lock:
+
+        def decide() -> str:
             self._require_presenter(who)
             self.presenter = to
-            state = self._commit(f"{who.name} menyerahkan presenter kepada {to.name}")
-        return self._changed(state)
+            return f"{who.name} menyerahkan presenter kepada {to.name}"
+
+        return self._change(who, "presenter.handover", decide)
 
     def set_view(self, who: Person, path: str, search: str = "", slide: int | None = None) -> dict[str, Any]:
         """The presenter moved: a page, contest, region, filters or playlist slide (unchanged → no new version)."""
         path, search = clean_address(path, search)
-        with self._lock:
+        if slide is not None and not 0 <= slide <= MAX_SLIDE:
+            raise PresenceError("slide", f"slide harus 0–{MAX_SLIDE}", 422)
+
+        def decide() -> str | None:
             self._require_presenter(who)
             view = replace(self.view, path=path, search=search, slide=self.view.slide if slide is None else slide)
-            if slide is not None and not 0 <= slide <= MAX_SLIDE:
-                raise PresenceError("slide", f"slide harus 0–{MAX_SLIDE}", 422)
             if view == self.view:
-                return self._state()
+                return None
             self.view = view
-            state = self._commit("tampilan")
-        return self._changed(state)
+            return "tampilan"
+
+        return self._change(who, "view.change", decide)
 
     def freeze(self, who: Person, snapshot: dict[str, Any]) -> dict[str, Any]:
         """Every follower shows the numbers of this snapshot ({"id", "as_of", "label"}) until `unfreeze`."""
-        with self._lock:
+
+        def decide() -> str:
             self._require_presenter(who)
             self.view = replace(self.view, frozen=dict(snapshot))
-            state = self._commit(f"dibekukan oleh {who.name}")
-        return self._changed(state)
+            return f"dibekukan oleh {who.name}"
+
+        return self._change(who, "view.freeze", decide)
 
     def unfreeze(self, who: Person) -> dict[str, Any]:
         """Back to live numbers, at the presenter's current page."""
-        with self._lock:
+
+        def decide() -> str | None:
             self._require_presenter(who)
             if self.view.frozen is None:
-                return self._state()
+                return None
             self.view = replace(self.view, frozen=None)
-            state = self._commit(f"kembali ke live oleh {who.name}")
-        return self._changed(state)
+            return f"kembali ke live oleh {who.name}"
+
+        return self._change(who, "view.unfreeze", decide)
 
     def _require_presenter(self, who: Person) -> None:
         if self.presenter is None or self.presenter.key != who.key:

@@ -61,11 +61,64 @@ def test_a_late_follower_gets_the_whole_current_view_at_once() -> None:
     p.set_view(ANI, "/rekapitulasi", "?contest=pilgub-sumsel")
     p.freeze(ANI, {"id": 7, "as_of": "2024-11-27T03:00:00+00:00", "label": "BEKU per 10.00 WIB"})
     late = p.state()  # what GET /api/v1/view and `view:get` answer
-    assert late["version"] == 4 and late["epoch"] == p.epoch != Presence().epoch  # a restart is told apart
+    assert late["version"] == 4 and late["epoch"] == p.epoch != Presence().epoch  # another state is told apart
     assert late["view"]["target"] == "/layar?snapshot=7"
     assert late["view"]["frozen"]["label"] == "BEKU per 10.00 WIB"
     back = p.unfreeze(ANI)
     assert back["view"]["target"] == "/rekapitulasi?contest=pilgub-sumsel" and back["view"]["frozen"] is None
+
+
+def test_the_kept_state_survives_a_restart_and_is_shared_by_processes(demo_store) -> None:  # noqa: ANN001
+    from data_sources.presence_state import StoredPresence
+
+    first = Presence(keeper=StoredPresence(demo_store))
+    first.take(ANI)
+    first.set_view(ANI, "/rekapitulasi", "?contest=pilgub-sumsel")
+    first.freeze(ANI, {"id": 7, "as_of": "2024-11-27T03:00:00+00:00", "label": "BEKU per 10.00 WIB"})
+    restarted = Presence(keeper=StoredPresence(demo_store))  # a new process on the same database
+    seen = restarted.state()
+    assert seen["presenter"]["name"] == "ani" and seen["view"]["target"] == "/layar?snapshot=7"
+    assert (seen["version"], seen["epoch"]) == (3, first.state()["epoch"])  # one series: followers keep counting
+    with pytest.raises(PresenceError, match="ani sedang menjadi presenter"):
+        restarted.take(BUDI)
+    back = restarted.unfreeze(ANI)  # the presenter goes on through the other process
+    assert back["version"] == 4 and first.state()["view"]["target"] == "/rekapitulasi?contest=pilgub-sumsel"
+    actions = [(e.action, e.actor) for e in demo_store.audit_entries(limit=4)]
+    assert actions == [
+        ("view.unfreeze", "ani"),
+        ("view.freeze", "ani"),
+        ("view.change", "ani"),
+        ("presenter.take", "ani"),
+    ]
+    frozen = demo_store.audit_entries(limit=2)[1]
+    assert frozen.after["view"]["frozen"]["id"] == 7 and frozen.before["view"]["frozen"] is None
+
+
+def test_two_processes_taking_the_role_at_once_give_it_to_one(demo_store) -> None:  # noqa: ANN001
+    import threading
+
+    from data_sources.presence_state import StoredPresence
+
+    people = [Person(f"u:{i}", f"op{i}", "operator") for i in range(4)]
+    barrier = threading.Barrier(len(people))
+    outcomes: list[str] = []
+
+    def take(who: Person) -> None:
+        barrier.wait()
+        try:
+            Presence(keeper=StoredPresence(demo_store)).take(who)
+            outcomes.append("ok")
+        except PresenceError:
+            outcomes.append("refused")
+
+    threads = [threading.Thread(target=take, args=(p,)) for p in people]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["ok", "refused", "refused", "refused"]
+    state = Presence(keeper=StoredPresence(demo_store)).state()
+    assert state["version"] == 1 and state["presenter"]["name"] in {p.name for p in people}
 
 
 def test_mirrored_addresses_drop_private_parameters_and_unknown_pages() -> None:
