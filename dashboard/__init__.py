@@ -140,6 +140,10 @@ def create_app(config: Any = None) -> Any:
         serve_locally=True,
         title="Desk Pilkada",
         update_title=None,
+        # Without this Dash calls every page's layout at the first request and ships the result (400 KB of JSON,
+        # with that moment's data) inside every page it serves, for a check its renderer only runs in debug
+        # mode; tests/test_callbacks_wiring.py checks every callback's components exist instead.
+        suppress_callback_exceptions=True,
     )
     desk.dash = app
     server.register_error_handler(dash.exceptions.DependencyException, _not_a_dependency)
@@ -147,7 +151,7 @@ def create_app(config: Any = None) -> Any:
     for name, path, label in PAGES:
         page = import_module(f"layouts.{name}")
         dash.register_page(f"pages.{name}", path=path, name=label, title=f"{label} · Desk Pilkada", layout=page.layout)
-    app.layout = shell.layout  # Dash adds every page's layout to the validation layout on the first request
+    app.layout = shell.layout
     import_module("callbacks.shell").register(app)
     for name, _path, _label in PAGES:
         import_module(f"callbacks.{name}").register(app)
