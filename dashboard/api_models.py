@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_type_hints
 
 from pydantic import (
     AfterValidator,
@@ -15,9 +16,12 @@ from pydantic import (
     StrictBool,
     StringConstraints,
     ValidationError,
+    create_model,
 )
 
+from dashboard import recap
 from dashboard.catalog import CATEGORIES, INCIDENT_STATUSES, LOGISTICS_STATUSES, SEVERITIES, STAGES
+from data_sources import logistics, summary
 
 MAX_COUNT = 10_000_000
 MAX_REASON = 1000
@@ -58,6 +62,40 @@ PaslonNumber = Annotated[str, StringConstraints(pattern=r"^[1-9][0-9]{0,2}$")]
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+def dataclass_model(
+    name: str,
+    source: type,
+    doc: str,
+    descriptions: dict[str, str],
+    *,
+    types: dict[str, Any] | None = None,
+    omit: tuple[str, ...] = (),
+    extra: dict[str, tuple[Any, str]] | None = None,
+    examples: list[dict[str, Any]] | None = None,
+) -> type[BaseModel]:
+    """A response model built from a dataclass's fields (its order and annotated types), so the two cannot drift.
+
+    `types` replaces the annotation of fields that are serialised differently (a tuple sent as an object), `omit`
+    leaves out fields the payload does not carry, `extra` adds what the payload adds (properties, addresses), each
+    as (type, description). Every field is required: the payloads always carry them (nullable where the type says).
+    A description or type for a field the dataclass no longer has is an error, not a silent leftover.
+    """
+    types, extra = types or {}, extra or {}
+    hints = get_type_hints(source)
+    names = [f.name for f in dataclasses.fields(source)]
+    wrong = ((set(descriptions) | set(types) | set(omit)) - set(names)) | (set(extra) & set(names))
+    if wrong:
+        raise TypeError(f"{name}: kolom tidak cocok dengan dataclass {source.__name__}: {sorted(wrong)}")
+    spec: dict[str, Any] = {
+        n: (Annotated[types.get(n, hints[n]), Field(description=descriptions.get(n))], ...)
+        for n in names
+        if n not in omit
+    }
+    spec |= {n: (Annotated[kind, Field(description=text)], ...) for n, (kind, text) in extra.items()}
+    config = ConfigDict(json_schema_extra={"examples": examples}) if examples else None
+    return create_model(name, __config__=config, __doc__=doc, __module__=__name__, **spec)
 
 
 class TallyIn(_Strict):
@@ -235,59 +273,83 @@ class LogisticsIn(_Strict):
     status: Literal[tuple(LOGISTICS_STATUSES)]  # type: ignore[valid-type]
 
 
-class LogisticsLine(BaseModel):
-    """One kecamatan × item line of the logistics board."""
+LogisticsLine = dataclass_model(
+    "LogisticsLine",
+    logistics.LogisticsRow,
+    "One kecamatan × item line of the logistics board.",
+    {
+        "kecamatan_code": "Kode kecamatan, mis. 16.07.10",
+        "kecamatan": "Nama kecamatan",
+        "item": "Barang, mis. tinta atau surat-suara-pilbup-banyuasin",
+        "needed": "Jumlah yang dibutuhkan",
+        "received": "Jumlah yang sudah diterima",
+        "status": "Status penerimaan",
+        "updated_at": "Saat terakhir diubah (ISO 8601, UTC)",
+        "updated_by": "Yang terakhir mengubah",
+    },
+    types={"status": Literal[tuple(LOGISTICS_STATUSES)]},
+)
 
-    kecamatan_code: str
-    kecamatan: str
-    item: str
-    needed: int
-    received: int
-    status: str
-    updated_at: str
-    updated_by: str
-    state: str | None = None
+
+class LogisticsBoardLine(LogisticsLine):  # type: ignore[misc, valid-type]
+    """A board line with how it stands at the reference time."""
+
+    state: Annotated[
+        Literal[logistics.COMPLETE, logistics.SHORT, logistics.LATE, logistics.WAITING],
+        Field(description="Keadaan baris: lengkap, kurang, terlambat (lewat batas waktu) atau menunggu"),
+    ]
 
 
 class LogisticsBoard(BaseModel):
     """The logistics board with its readiness and late cut-off."""
 
-    lines: list[LogisticsLine]
+    lines: list[LogisticsBoardLine]
     readiness: float
     cutoff: str | None
 
 
-class RegionTotals(BaseModel):
-    """Totals of one region of a contest."""
+RegionTotals = dataclass_model(
+    "RegionTotals",
+    recap.RegionTotals,
+    "Totals of one region of a contest (headline figures leave out results held for review).",
+    {
+        "code": "Kode wilayah, mis. 16.07.10",
+        "name": "Nama wilayah",
+        "level": "Tingkat wilayah",
+        "tps_total": "Jumlah TPS di wilayah",
+        "tps_reported": "TPS yang hasilnya sudah dihitung",
+        "held": "TPS yang hasilnya ditahan untuk dicek (tidak masuk total)",
+        "janggal": "TPS dengan hasil bertanda janggal (dihitung atau ditahan)",
+        "dpt": "DPT semua TPS di wilayah",
+        "dpt_reported": "DPT TPS yang sudah dihitung",
+        "voters": "Pemilih yang hadir di TPS yang sudah dihitung",
+        "suara_sah": "Suara sah yang dihitung",
+        "suara_tidak_sah": "Suara tidak sah yang dihitung",
+        "votes": "Suara per paslon, menurut nomor urut",
+    },
+    types={"level": Literal[recap.LEVEL_NAMES], "votes": dict[str, int]},
+    omit=("nomor",),
+    extra={
+        "shares": (dict[str, float], "Bagian suara sah per paslon (0–1, 6 desimal)"),
+        "leader": (int | None, "Nomor urut paslon terdepan (null sebelum ada suara)"),
+        "margin": (int, "Selisih suara paslon terdepan dan paslon kedua"),
+        "margin_share": (float, "Selisih itu sebagai bagian suara sah (0–1)"),
+        "turnout": (float, "Partisipasi: pemilih hadir dibagi DPT TPS yang dihitung (0–1)"),
+        "progress": (float, "TPS yang dihitung dibagi semua TPS (0–1)"),
+    },
+)
 
-    code: str
-    name: str
-    level: str
-    tps_total: int
-    tps_reported: int
-    held: int
-    janggal: int
-    dpt: int
-    dpt_reported: int
-    voters: int
-    suara_sah: int
-    suara_tidak_sah: int
-    votes: dict[str, int]
-    shares: dict[str, float]
-    leader: int | None
-    margin: int
-    margin_share: float
-    turnout: float
-    progress: float
-
-
-class PaslonOut(BaseModel):
-    """A candidate pair."""
-
-    nomor: int
-    kepala: str
-    wakil: str
-    color: str | None
+PaslonOut = dataclass_model(
+    "PaslonOut",
+    summary.PaslonInfo,
+    "A candidate pair.",
+    {
+        "nomor": "Nomor urut",
+        "kepala": "Calon kepala daerah",
+        "wakil": "Calon wakil kepala daerah",
+        "color": "Warna paslon di grafik, mis. #1f77b4",
+    },
+)
 
 
 class RecapOut(BaseModel):
