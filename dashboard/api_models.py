@@ -18,10 +18,11 @@ from pydantic import (
     ValidationError,
     create_model,
 )
+from pydantic.json_schema import SkipJsonSchema
 
-from dashboard import recap
+from dashboard import presence, recap
 from dashboard.catalog import CATEGORIES, INCIDENT_STATUSES, LOGISTICS_STATUSES, SEVERITIES, STAGES
-from data_sources import logistics, summary
+from data_sources import logistics, photos, snapshots, summary
 
 MAX_COUNT = 10_000_000
 MAX_REASON = 1000
@@ -476,3 +477,201 @@ class SnapshotIn(BaseModel):
 
     as_of: AwareDatetime | None = None
     note: str | None = None
+
+
+class FrozenOut(BaseModel):
+    """The snapshot every follower shows while the view is frozen."""
+
+    id: Annotated[int, Field(description="Nomor cuplikan")]
+    as_of: Annotated[datetime, Field(description="Saat angka cuplikan diambil (ISO 8601)")]
+    label: Annotated[str, Field(description="Teks spanduk, mis. BEKU per 10.00 WIB")]
+
+
+PresenterOut = dataclass_model(
+    "PresenterOut",
+    presence.Person,
+    "Who presents.",
+    {
+        "key": 'Kunci sesi, mis. "u:3" (pengguna nomor 3)',
+        "name": "Nama yang ditampilkan",
+        "role": "Peran: admin atau operator",
+    },
+)
+
+ViewOut = dataclass_model(
+    "ViewOut",
+    presence.View,
+    "What every follower shows.",
+    {
+        "path": "Halaman presenter, mis. /rekapitulasi",
+        "search": 'Query halaman tanpa parameter pribadi, mis. "?contest=pilbup-banyuasin" (atau "")',
+        "slide": "Slide playlist layar (0–99)",
+        "frozen": "Cuplikan yang sedang dibekukan, null bila angka langsung",
+    },
+    types={"frozen": FrozenOut | None},
+    extra={"target": (str, "Alamat yang dibuka pengikut: halaman cuplikan bila beku, bila tidak halaman presenter")},
+)
+
+
+class PresenceState(BaseModel):
+    """The whole presenter and view state, as every follower receives it."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "seq": 3,
+                    "version": 3,
+                    "epoch": "4f1c2a9b7d3e",
+                    "presenter": {"key": "u:2", "name": "operator", "role": "operator"},
+                    "view": {
+                        "path": "/rekapitulasi",
+                        "search": "?contest=pilbup-banyuasin",
+                        "slide": 0,
+                        "frozen": None,
+                        "target": "/rekapitulasi?contest=pilbup-banyuasin",
+                    },
+                    "updated_at": "2024-11-27T03:05:00+00:00",
+                    "act": "tampilan",
+                }
+            ]
+        }
+    )
+
+    seq: Annotated[int, Field(description="Nomor urut keadaan (sama dengan version)")]
+    version: Annotated[int, Field(description="Bertambah pada setiap perubahan")]
+    epoch: Annotated[str, Field(description="Berganti setiap kali server mulai (version mulai lagi dari 0)")]
+    presenter: Annotated[PresenterOut | None, Field(description="Presenter saat ini, null bila tidak ada")]
+    view: ViewOut
+    updated_at: Annotated[datetime | None, Field(description="Saat perubahan terakhir, null sebelum ada perubahan")]
+    act: Annotated[str, Field(description='Perubahan terakhir, mis. "operator menjadi presenter" ("mulai" di awal)')]
+
+
+class PresenceRefusal(ErrorOut):
+    """A presenter act refused by a presenter rule, with the current state (who presents now)."""
+
+    state: Annotated[PresenceState, Field(description="Keadaan presenter dan tampilan saat ini")]
+
+
+def _no_default(schema: dict[str, Any]) -> None:
+    """An optional key that is left out, never null: no `default: null` in its schema."""
+    schema.pop("default", None)
+
+
+class RefusalOut(ErrorOut):
+    """A refusal; one made by a presenter rule (not by the role check or the body's form) carries the state."""
+
+    state: Annotated[
+        PresenceState | SkipJsonSchema[None],
+        Field(
+            description="Keadaan presenter dan tampilan saat ini (hanya bila aturan presenter yang menolak)",
+            json_schema_extra=_no_default,
+        ),
+    ] = None
+
+
+SnapshotOut = dataclass_model(
+    "SnapshotOut",
+    snapshots.SnapshotInfo,
+    "One snapshot record: a moment, never a copy of numbers.",
+    {
+        "id": "Nomor cuplikan",
+        "as_of": "Saat angka cuplikan diambil (ISO 8601, UTC)",
+        "created_at": "Saat cuplikan dibuat (ISO 8601, UTC)",
+        "created_by": "Yang membekukan",
+        "note": 'Catatan (boleh "")',
+    },
+    extra={"label": (str, "Teks spanduk, mis. BEKU per 10.00 WIB (dengan tanggal bila bukan hari pembekuan)")},
+    examples=[
+        {
+            "id": 1,
+            "as_of": "2024-11-27T03:00:00+00:00",
+            "created_at": "2024-11-27T03:00:02+00:00",
+            "created_by": "operator",
+            "note": "vicon tahap penghitungan",
+            "label": "BEKU per 10.00 WIB",
+        }
+    ],
+)
+
+
+class SnapshotCreated(BaseModel):
+    """A new snapshot and the frozen state every follower now shows."""
+
+    snapshot: SnapshotOut
+    state: PresenceState
+
+
+class SnapshotList(BaseModel):
+    """Past snapshots, newest first."""
+
+    snapshots: list[SnapshotOut]
+
+
+class SnapshotDetail(BaseModel):
+    """A snapshot and every contest's headline totals as of its moment."""
+
+    snapshot: SnapshotOut
+    contests: Annotated[
+        dict[str, RegionTotals], Field(description="Total wilayah cakupan tiap kontestasi, menurut id kontestasi")
+    ]
+
+
+PhotoOut = dataclass_model(
+    "PhotoOut",
+    photos.PhotoInfo,
+    "A stored C1 photo (never a path on the server).",
+    {
+        "id": "Nomor foto",
+        "result_id": "Nomor versi hasil TPS yang disertai foto ini",
+        "contest": "Kontestasi",
+        "tps": "Kode TPS, mis. 16.07.08.2001.003",
+        "version": "Versi hasil TPS",
+        "media_type": "Jenis gambar tersimpan",
+        "size": "Ukuran berkas tersimpan (byte, setelah metadata dibuang)",
+        "width": "Lebar (piksel)",
+        "height": "Tinggi (piksel)",
+        "uploaded_by": "Pengunggah",
+        "uploaded_at": "Saat diunggah (ISO 8601, UTC)",
+    },
+    types={"media_type": Literal[tuple(media for media, _suffix in photos.FORMATS.values())]},
+    extra={
+        "url": (str, "Alamat gambar (hanya untuk pengguna yang login)"),
+        "thumb_url": (str, "Alamat gambar kecil (hanya untuk pengguna yang login)"),
+    },
+)
+
+
+class PhotoAnswer(BaseModel):
+    """What the desk answers to an uploaded C1 photo."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "status": "created",
+                    "photo": {
+                        "id": 7,
+                        "result_id": 42,
+                        "contest": "pilbup-banyuasin",
+                        "tps": "16.07.08.2001.003",
+                        "version": 1,
+                        "media_type": "image/jpeg",
+                        "size": 183204,
+                        "width": 1200,
+                        "height": 1600,
+                        "uploaded_by": "hp-tps-003",
+                        "uploaded_at": "2024-11-27T07:12:00+00:00",
+                        "url": "/photos/7",
+                        "thumb_url": "/photos/7/thumb",
+                    },
+                }
+            ]
+        }
+    )
+
+    status: Annotated[
+        Literal["created", "same"],
+        Field(description="created: foto baru tersimpan (201); same: foto yang sama sudah ada (200)"),
+    ]
+    photo: PhotoOut
