@@ -15,6 +15,7 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify, request, send_file
 from flask_login import current_user
 
+from dashboard import api_models as m
 from dashboard.auth import roles_required
 from dashboard.codes import normalize_tps_code
 from data_sources import photos
@@ -23,6 +24,7 @@ bp = Blueprint("photos", __name__)
 VIEWERS = ("admin", "operator", "viewer")
 UPLOAD_SLACK = 64 * 1024  # multipart headers around the file
 
+# responses given as (model, description) are completed by dashboard/openapi.py like those of `described`
 OPENAPI_PATHS: dict[str, Any] = {
     "/api/v1/tallies/{contest}/{tps}/photo": {
         "post": {
@@ -56,8 +58,8 @@ OPENAPI_PATHS: dict[str, Any] = {
                 },
             },
             "responses": {
-                "201": {"description": "foto tersimpan"},
-                "200": {"description": "foto yang sama sudah tersimpan"},
+                "201": (m.PhotoAnswer, "foto tersimpan"),
+                "200": (m.PhotoAnswer, "foto yang sama sudah tersimpan"),
                 "401": {"description": "perlu token"},
                 "403": {"description": "peran atau wilayah tidak boleh"},
                 "404": {"description": "TPS belum punya hasil"},

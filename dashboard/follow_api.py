@@ -60,7 +60,7 @@ def follow_link() -> Any:
 
 
 @bp.route("/api/v1/view", methods=["GET"])
-@described("Presenter dan tampilan saat ini", responses={200: (None, "Keadaan presenter dan tampilan")})
+@described("Presenter dan tampilan saat ini", responses={200: (m.PresenceState, "Keadaan presenter dan tampilan")})
 @roles_required(*READERS)
 def get_view() -> Any:
     """The current presenter and view (late join, reconnect)."""
@@ -71,7 +71,11 @@ def get_view() -> Any:
 @described(
     "Tampilan presenter (halaman, query, slide)",
     body=m.ViewIn,
-    responses={200: (None, "Keadaan presenter dan tampilan"), 409: (m.ErrorOut, "Bukan presenter")},
+    responses={
+        200: (m.PresenceState, "Keadaan presenter dan tampilan"),
+        409: (m.PresenceRefusal, "Bukan presenter"),
+        422: (m.RefusalOut, "Data tidak sah (path, search, slide); pesan per kolom di `errors`"),
+    },
 )
 @roles_required(*PRESENTER_ROLES)
 def post_view() -> Any:
@@ -92,7 +96,12 @@ def post_view() -> Any:
 @described(
     "Ambil, lepas, serahkan atau ambil alih peran presenter",
     body=m.PresenterIn,
-    responses={200: (None, "Keadaan presenter dan tampilan"), 409: (m.ErrorOut, "Ada presenter lain")},
+    responses={
+        200: (m.PresenceState, "Keadaan presenter dan tampilan"),
+        403: (m.RefusalOut, "Peran ini tidak boleh; mengambil alih hanya untuk admin"),
+        409: (m.PresenceRefusal, "Ada presenter lain, atau bukan presenter"),
+        422: (m.RefusalOut, "Data tidak sah (action, to); pesan per kolom di `errors`"),
+    },
 )
 @roles_required(*PRESENTER_ROLES)
 def post_presenter() -> Any:
@@ -124,7 +133,7 @@ def post_presenter() -> Any:
 @described(
     "Bekukan angka semua pengikut (cuplikan)",
     body=m.SnapshotIn,
-    responses={201: (None, "Cuplikan dan keadaan beku"), 409: (m.ErrorOut, "Bukan presenter")},
+    responses={201: (m.SnapshotCreated, "Cuplikan dan keadaan beku"), 409: (m.PresenceRefusal, "Bukan presenter")},
 )
 @roles_required(*PRESENTER_ROLES)
 def post_snapshot() -> Any:
@@ -150,7 +159,10 @@ def post_snapshot() -> Any:
 @bp.route("/api/v1/view/live", methods=["POST"])
 @described(
     "Kembali ke angka langsung untuk semua",
-    responses={200: (None, "Keadaan presenter dan tampilan"), 409: (m.ErrorOut, "Bukan presenter")},
+    responses={
+        200: (m.PresenceState, "Keadaan presenter dan tampilan"),
+        409: (m.PresenceRefusal, "Bukan presenter"),
+    },
 )
 @roles_required(*PRESENTER_ROLES)
 def post_live() -> Any:
@@ -162,7 +174,7 @@ def post_live() -> Any:
 
 
 @bp.route("/api/v1/snapshots", methods=["GET"])
-@described("Cuplikan yang lalu, terbaru dulu", responses={200: (None, "Daftar cuplikan")})
+@described("Cuplikan yang lalu, terbaru dulu", responses={200: (m.SnapshotList, "Daftar cuplikan")})
 @roles_required(*READERS)
 def get_snapshots() -> Any:
     """Past snapshots, newest first."""
@@ -173,7 +185,7 @@ def get_snapshots() -> Any:
 @described(
     "Satu cuplikan dengan total setiap kontestasi pada saat itu",
     path={"snapshot_id": "Nomor cuplikan"},
-    responses={200: (None, "Cuplikan"), 404: (m.ErrorOut, "Tidak ada")},
+    responses={200: (m.SnapshotDetail, "Cuplikan dan total tiap kontestasi"), 404: (m.ErrorOut, "Tidak ada")},
 )
 @roles_required(*READERS)
 def get_snapshot(snapshot_id: int) -> Any:

@@ -149,6 +149,14 @@ def _operation(rule: Any, method: str, view: Callable, schemas: _Schemas) -> tup
     return path, op
 
 
+def _raw_answer(answer: dict[str, Any] | tuple[type[BaseModel], str], schemas: _Schemas) -> dict[str, Any]:
+    """A hand-written answer: an OpenAPI response object, or (model, description) as in `described`."""
+    if isinstance(answer, tuple):
+        model, text = answer
+        return {"description": text, "content": {"application/json": {"schema": schemas.ref(model, "serialization")}}}
+    return dict(answer)
+
+
 def _raw_operation(
     rule: Any, method: str, op: dict[str, Any], params: list[dict[str, Any]], roles: Any, schemas: _Schemas
 ) -> dict[str, Any]:
@@ -156,7 +164,7 @@ def _raw_operation(
     out = {"operationId": f"{method.lower()}_{rule.endpoint.split('.')[-1]}", **op, "security": _SECURITY}
     named = {p["name"] for p in op.get("parameters", [])}
     out["parameters"] = [*op.get("parameters", []), *(p for p in params if p["name"] not in named)]
-    responses = {code: dict(answer) for code, answer in op.get("responses", {}).items()}
+    responses = {code: _raw_answer(answer, schemas) for code, answer in op.get("responses", {}).items()}
     for code, text in _COMMON.items():
         responses.setdefault(str(code), {"description": text})
     error = {"application/json": {"schema": schemas.ref(ErrorOut, "serialization")}}
