@@ -7,7 +7,7 @@ The numbers of a snapshot are always answered from the stored result versions re
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -73,7 +73,7 @@ def create_snapshot(store: Store, actor: str, as_of: datetime | None = None, not
         errors["note"] = f"catatan paling panjang {MAX_NOTE} karakter"
     if errors:
         raise SnapshotError(errors)
-    as_of = min(as_of, now)
+    as_of = min(as_of, now).astimezone(UTC)  # stored and answered in UTC, whatever offset it was given in
     with store.session() as s:
         row = Snapshot(as_of=as_of, created_at=now, created_by=actor, note=note)
         s.add(row)

@@ -67,6 +67,10 @@ def test_snapshot_of_a_chosen_past_moment_and_bad_moments(app, client_as) -> Non
     chosen = operator.post("/api/v1/snapshots", json={"as_of": before.isoformat(), "note": "rapat pagi"})
     assert chosen.status_code == 201
     snap_id = chosen.get_json()["snapshot"]["id"]
+    wib = operator.post("/api/v1/snapshots", json={"as_of": "2024-11-27T10:00:00+07:00"}).get_json()
+    assert wib["snapshot"]["as_of"] == wib["state"]["view"]["frozen"]["as_of"] == "2024-11-27T03:00:00+00:00"
+    again = client_as("viewer").get(f"/api/v1/snapshots/{wib['snapshot']['id']}").get_json()
+    assert again["snapshot"]["as_of"] == "2024-11-27T03:00:00+00:00"  # one form, whoever asks and however given
     frozen_before = client_as("viewer").get(f"/api/v1/snapshots/{snap_id}").get_json()["contests"][CONTEST]
     assert _votes(frozen_before) == [0] * 5
 
@@ -76,10 +80,10 @@ def test_snapshot_of_a_chosen_past_moment_and_bad_moments(app, client_as) -> Non
     assert naive.status_code == 422 and "zona waktu" in naive.get_json()["errors"]["as_of"]
     assert client_as("admin").post("/api/v1/snapshots", json={}).status_code == 409  # not the presenter
     listed = client_as("viewer").get("/api/v1/snapshots").get_json()["snapshots"]
-    assert [s["id"] for s in listed] == [snap_id] and listed[0]["note"] == "rapat pagi"
+    assert [s["id"] for s in listed] == [wib["snapshot"]["id"], snap_id] and listed[1]["note"] == "rapat pagi"
     assert client_as("viewer").get("/api/v1/snapshots/999").status_code == 404
     audit = [a for a in desk.store.audit_entries() if a.action == "snapshot.create"]
-    assert len(audit) == 1 and audit[0].actor == "operator"
+    assert len(audit) == 2 and audit[0].actor == "operator"
 
     back = operator.post("/api/v1/view/live", json={})
     assert back.status_code == 200 and back.get_json()["view"]["frozen"] is None
