@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 import dash
 from dash import dcc, html
 from dash_socketio import DashSocketIO
 
 from dashboard import PAGES
-from dashboard.fmt import now_utc
+from dashboard.fmt import fmt_wib, now_utc, to_wib
 from dashboard.incident_maps import labels
+from data_sources import summary
 from layouts.common import desk, principal
 from layouts.follow import follow_parts
 
@@ -27,6 +31,14 @@ def _nav_links(role: str | None) -> list:
     return links
 
 
+def _desk_or_none() -> Any | None:
+    """The running app's Desk, or None outside an app context (Dash checks the layout once at start)."""
+    try:
+        return desk()
+    except RuntimeError:
+        return None
+
+
 def alert_banner() -> list:
     """The banner announcing new incidents of severity tinggi or kritis until acknowledged on this screen.
 
@@ -40,14 +52,19 @@ def alert_banner() -> list:
     ]
 
 
+def last_update_text(moment: datetime | None, now: datetime) -> str:
+    """The time of the last change as the top bar shows it: "14.05 WIB" that day, with the date before it."""
+    if moment is None:
+        return "—"
+    return fmt_wib(moment, with_date=to_wib(moment).date() != to_wib(now).date())
+
+
 def layout() -> html.Div:
     """The shell around every page."""
     who = principal()
-    demo = False
-    try:
-        demo = desk().is_demo()
-    except RuntimeError:  # outside an app context (Dash checks the layout once at start)
-        demo = False
+    d = _desk_or_none()
+    demo = d.is_demo() if d is not None else False
+    last = summary.last_change(d.store) if d is not None else None
     user_box = (
         html.Div(
             [
@@ -71,7 +88,7 @@ def layout() -> html.Div:
                             html.Span("●", id="conn-dot", className="conn-dot conn-wait"),
                             html.Span("Menghubungkan…", id="conn-state"),
                             html.Span(" · pembaruan terakhir ", className="muted"),
-                            html.Span("—", id="last-update"),
+                            html.Span(last_update_text(last, now_utc()), id="last-update"),
                         ],
                         className="conn",
                     ),

@@ -3,15 +3,15 @@ time of the last change (data_sources.summary.last_change) and how the banner (a
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from dashboard.actors import SYSTEM, Actor
-from dashboard.fmt import now_utc
+from dashboard.fmt import fmt_wib, now_utc
 from data_sources import incidents, logistics, results, summary
 from data_sources.scenario import load_scenario
-from layouts.shell import SEVERE
-from tests.conftest import DEMO
+from layouts.shell import SEVERE, last_update_text
+from tests.conftest import DEMO, component
 
 OPERATOR = Actor("operator", "operator")
 
@@ -77,3 +77,22 @@ def test_last_change_is_the_newest_result_incident_or_logistics_change(store) ->
     line = logistics.update(store, "16.07.10", board[0].item, 1, "kurang", "operator")
     assert summary.last_change(store) == line.updated_at
     assert summary.last_change(store).tzinfo is not None and summary.last_change(store) <= now_utc()
+
+
+def test_the_last_update_reads_like_a_pushed_one_with_the_date_on_an_earlier_day() -> None:
+    now = datetime(2024, 11, 27, 9, 0, tzinfo=UTC)  # 16.00 WIB
+    assert last_update_text(None, now) == "—"
+    assert last_update_text(datetime(2024, 11, 27, 2, 5, tzinfo=UTC), now) == "09.05 WIB"
+    assert last_update_text(datetime(2024, 11, 26, 16, 59, tzinfo=UTC), now) == "26-11-2024 23.59 WIB"
+    assert last_update_text(datetime(2024, 11, 26, 17, 0, tzinfo=UTC), now) == "00.00 WIB"  # the same WIB day
+
+
+# ---------------------------------------------------------------- what the page carries when it opens
+
+
+def test_the_top_bar_shows_the_last_change_as_soon_as_the_page_opens(app, client_as) -> None:  # noqa: ANN001
+    store = app.server.extensions["desk"].store
+    made = _incident(store, "sedang")
+    layout = client_as("viewer").get("/_dash-layout").get_json()
+    shown = component(layout, "last-update")["props"]["children"]
+    assert shown == fmt_wib(datetime.fromisoformat(made["updated_at"]))  # the newest change, before any push
