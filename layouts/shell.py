@@ -12,13 +12,17 @@ from dash_socketio import DashSocketIO
 from dashboard import PAGES
 from dashboard.fmt import fmt_wib, now_utc, to_wib
 from dashboard.incident_maps import labels
-from data_sources import summary
+from data_sources import incidents, summary
 from layouts.common import desk, principal
 from layouts.follow import follow_parts
 
 EVENTS = ["recap", "incident", "logistics", "heartbeat"]
 SEVERE = ("tinggi", "kritis")  # severities announced on every screen
 STAFF_PAGES = {"/input": ("admin", "operator"), "/admin": ("admin",)}
+ALERT_FIELDS = (
+    "id", "severity", "category", "status", "kecamatan", "kecamatan_name", "tps", "occurred_at", "created_at",
+    "updated_at", "description",
+)  # fmt: skip  # what the banner shows of an incident (assets/incidents.js, alerts.summary)
 
 
 def _nav_links(role: str | None) -> list:
@@ -39,13 +43,23 @@ def _desk_or_none() -> Any | None:
         return None
 
 
-def alert_banner() -> list:
-    """The banner announcing new incidents of severity tinggi or kritis until acknowledged on this screen.
+def unhandled_alerts(d: Any) -> list[dict[str, Any]]:
+    """The severe incidents nobody has verified yet, newest first, as the banner needs them."""
+    if d is None:
+        return []
+    return [{k: i[k] for k in ALERT_FIELDS} for i in incidents.unhandled(d.store, SEVERE)]
 
-    Filled in the browser (assets/incidents.js) from pushed `incident` messages; the store tells it the moment
-    this screen started listening and the labels to write.
+
+def alert_banner(d: Any = None) -> list:
+    """The banner announcing incidents of severity tinggi or kritis until acknowledged on this screen.
+
+    It lists those still unverified (status baru) when the page opened, and those created afterwards. Filled in
+    the browser (assets/incidents.js) from this list and from pushed `incident` messages; the store tells it the
+    moment this screen started listening and the labels to write. An incident from before that moment leaves the
+    banner when it is verified or rejected; a new one stays until "Mengerti".
     """
-    meta = {"since": now_utc().isoformat(), "severe": list(SEVERE), "labels": labels()}
+    since = now_utc()  # before the list is read: anything stored later arrives as a pushed message
+    meta = {"since": since.isoformat(), "severe": list(SEVERE), "labels": labels(), "unhandled": unhandled_alerts(d)}
     return [
         html.Div(id="alert-banner", className="alert-banner hidden", role="alert", **{"aria-live": "assertive"}),
         dcc.Store(id="alert-meta", data=meta),
@@ -97,7 +111,7 @@ def layout() -> html.Div:
                 className="topbar",
             ),
             html.Div(id="stale-banner", className="stale-banner hidden", role="alert"),
-            *alert_banner(),
+            *alert_banner(d),
             *follow_parts(),
             DashSocketIO(id="sio", eventNames=[*EVENTS, "view"]),  # view: presenter sync (callbacks/follow.py)
             dcc.Interval(id="liveness", interval=1000),  # browser-only check for silence; fetches nothing
