@@ -36,6 +36,8 @@ LON_RANGE = (94.5, 141.5)
 AREA_MARGIN = 0.3  # degrees around the kecamatan centroids
 BOUNDARY_MARGIN = 0.05  # degrees around the kecamatan polygons
 OPEN_ALIAS = "terbuka"  # status filter shorthand for every open status
+UNVERIFIED = "baru"  # the status of a report nobody has verified (taken up) yet
+MAX_UNHANDLED = 200  # severe unverified incidents a page is given when it opens
 NOTE_REQUIRED = {"ditolak": "alasan penolakan wajib diisi"}
 FIELDS = (
     "kecamatan", "desa", "tps", "latitude", "longitude", "occurred_at",
@@ -414,6 +416,14 @@ def list_incidents(store: Store, limit: int = 500, **filters: Any) -> list[dict[
                 for event in s.scalars(events):
                     history[event.incident_id].append(event)
         return [incident_dict(r, history[r.id], name) for r, name in rows]
+
+
+def unhandled(store: Store, severities: Iterable[str], limit: int = MAX_UNHANDLED) -> list[dict[str, Any]]:
+    """Incidents of these severities that nobody has verified yet (status baru), newest first (by arrival)."""
+    wanted = [s for s in severities if s in SEVERITIES]
+    if not wanted:
+        return []
+    return list_incidents(store, limit=limit, severity=wanted, status=[UNVERIFIED])
 
 
 def _parse_moment(raw: str, name: str, errors: dict[str, str]) -> datetime | None:

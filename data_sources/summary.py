@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from dashboard.rules import STATUS_REVIEW
-from data_sources.models import Contest, Paslon, Region, Tps
+from data_sources.models import Contest, Incident, Logistics, Paslon, Region, Result, Tps
 from data_sources.results import current_results
 from data_sources.store import Store
 
@@ -127,6 +127,20 @@ def contest_totals(store: Store, as_of: datetime | None = None) -> list[Totals]:
                 totals.votes[int(k)] = totals.votes.get(int(k), 0) + v
         out.append(totals)
     return out
+
+
+def last_change(store: Store) -> datetime | None:
+    """The moment of the newest stored change that live messages announce: a result, an incident or a logistics line.
+
+    None when the store holds none of them. Each maximum is read from an index or a small table.
+    """
+    newest = [
+        select(func.max(column)).scalar_subquery()
+        for column in (Result.received_at, Incident.updated_at, Logistics.updated_at)
+    ]
+    with store.reader() as s:
+        moments = s.execute(select(*newest)).one()
+    return max((m for m in moments if m is not None), default=None)
 
 
 def dpt_total(store: Store) -> int:

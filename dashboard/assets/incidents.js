@@ -3,8 +3,9 @@
  *
  * live.js dispatches every `incident` / `logistics` message (pushed, or fetched again after a gap with
  * `resync: true`) as a `desk:incident` / `desk:logistics` window event. Here:
- * - the banner (shell) announces incidents of severity tinggi or kritis created after this screen started
- *   listening, until "Mengerti" is pressed on this screen (acknowledged ids kept in sessionStorage);
+ * - the banner (shell) announces incidents of severity tinggi or kritis: those created after this screen started
+ *   listening, until "Mengerti" is pressed on this screen (acknowledged ids kept in sessionStorage), and those
+ *   still unverified when it started (listed with the page), until verified, rejected or acknowledged;
  * - each page's store (`kj-msg`, `lg-msg`, `rs-inc-msg`, `rs-log-msg`) gets the message, and the clientside
  *   callbacks of callbacks/kejadian.py, logistik.py and ringkasan.py patch figures, rows and texts. Geometry never
  *   travels: maps get new values only. A message saying `more` (too many changes) or `resync` makes the page
@@ -19,6 +20,8 @@
     const BUFFER = 300;
     const ALERTS_KEY = "desk-alerts";
     const MAX_ALERTS = 4;
+    const MAX_ALERTS_BIG = 2;  // on the big screen (body.bigscreen, assets/layar.css): the views must still fit
+    const UNVERIFIED = "baru";  // an incident nobody has verified yet (dashboard/catalog.py INCIDENT_STATUSES)
     const MAX_ACKED = 1000;
     const HOVER_CHARS = 120;
     const RESYNC_LIMIT = 500;
@@ -323,6 +326,10 @@
     // ------------------------------------------------------------ the banner (layouts/shell.alert_banner)
 
     const alerts = (function () {
+        // The banner lists, newest first, the severe incidents this screen has not acknowledged that are either
+        // "early" (stored before the screen opened and still unverified: they leave the banner once verified or
+        // rejected, on every screen) or new (stored after it opened: they stay until "Mengerti", as an
+        // announcement). State per screen in sessionStorage: {since, pending: [summary + early], acked: [ids]}.
         let meta = null;
 
         function load() {
@@ -338,30 +345,60 @@
             try { window.sessionStorage.setItem(ALERTS_KEY, JSON.stringify(s)); } catch (e) { /* full: keep in memory */ }
         }
 
+        function whenText(iso) {
+            // the time alone on the day it happened, with its date before that day (WIB)
+            const day = function (t) { return new Date(t + WIB_MS).toISOString().slice(0, 10); };
+            const t = Date.parse(iso);
+            return fmtWib(iso, !Number.isNaN(t) && day(t) !== day(Date.now()));
+        }
+
         function item(a) {
             const labels = meta.labels;
-            return h("Div", {className: "alert-item alert-" + a.severity, id: "alert-item-" + a.id}, [
+            const state = a.early ? "Belum diverifikasi" : label(labels, "statuses", a.status);
+            return h("Div", {className: "alert-item alert-" + a.severity + (a.early ? " alert-early" : ""),
+                             id: "alert-item-" + a.id}, [
                 h("Span", {className: "alert-sev"}, label(labels, "severities", a.severity).toUpperCase()),
                 h("Span", {className: "alert-place"}, placeText(a)),
                 h("Span", {className: "alert-cat"}, label(labels, "categories", a.category)),
-                h("Span", {className: "alert-time"}, fmtWib(a.occurred_at) + " · " +
-                    label(labels, "statuses", a.status)),
+                h("Span", {className: "alert-time"}, whenText(a.occurred_at) + " · " + state),
                 h("Span", {className: "alert-desc"}, a.description),
                 h("Button", {id: "alert-ack-" + a.id, className: "alert-ack", n_clicks: 0, title: "Tandai sudah dibaca di layar ini"},
                     "Mengerti"),
             ]);
         }
 
+        function title(pending) {
+            const n = pending.length;
+            const early = pending.filter(function (a) { return a.early; }).length;
+            if (!early) {
+                return n === 1 ? "Kejadian baru tingkat tinggi/kritis" : fmtInt(n) + " kejadian baru tingkat tinggi/kritis";
+            }
+            if (early === n) {
+                return n === 1 ? "Kejadian tingkat tinggi/kritis belum diverifikasi" :
+                    fmtInt(n) + " kejadian tingkat tinggi/kritis belum diverifikasi";
+            }
+            return fmtInt(n) + " kejadian tingkat tinggi/kritis: " + fmtInt(n - early) + " baru, " + fmtInt(early) +
+                " belum diverifikasi";
+        }
+
+        function newestFirst(a, b) {
+            return (Date.parse(b.created_at) || 0) - (Date.parse(a.created_at) || 0) || b.id - a.id;
+        }
+
         function view(s) {
             const pending = s.pending;
             if (!meta || !pending.length) { return [[], "alert-banner hidden"]; }
-            const shown = pending.slice(-MAX_ALERTS).reverse();  // newest first
-            const title = pending.length === 1 ? "Kejadian baru tingkat tinggi/kritis" :
-                fmtInt(pending.length) + " kejadian baru tingkat tinggi/kritis";
-            const children = [h("Div", {className: "alert-title"}, title)].concat(shown.map(item));
+            const shown = pending.slice().sort(newestFirst).slice(0, MAX_ALERTS);
+            const children = [h("Div", {className: "alert-title"}, title(pending))].concat(shown.map(item));
+            // the big screen shows fewer: the rest are marked, and each screen says how many it leaves out
+            shown.forEach(function (a, k) { if (k >= MAX_ALERTS_BIG) { children[k + 1].props.className += " alert-extra"; } });
             if (pending.length > MAX_ALERTS) {
-                children.push(h("Div", {className: "alert-more"},
+                children.push(h("Div", {className: "alert-more alert-more-desk"},
                     "dan " + fmtInt(pending.length - MAX_ALERTS) + " lainnya"));
+            }
+            if (pending.length > MAX_ALERTS_BIG) {
+                children.push(h("Div", {className: "alert-more alert-more-big"},
+                    "dan " + fmtInt(pending.length - MAX_ALERTS_BIG) + " lainnya"));
             }
             if (pending.length > 1) {
                 children.push(h("Button", {id: "alert-ack-all", className: "alert-ack alert-ack-all", n_clicks: 0},
@@ -376,30 +413,46 @@
             window.dash_clientside.set_props("alert-banner", {children: v[0], className: v[1]});
         }
 
-        function summary(i) {
+        function summary(i, early) {
             return {
                 id: i.id, severity: i.severity, category: i.category, status: i.status, kecamatan: i.kecamatan,
-                kecamatan_name: i.kecamatan_name, tps: i.tps, occurred_at: i.occurred_at, description: i.description,
+                kecamatan_name: i.kecamatan_name, tps: i.tps, occurred_at: i.occurred_at, created_at: i.created_at,
+                updated_at: i.updated_at, description: i.description, early: early,
             };
+        }
+
+        function merge(s, items) {
+            // take incidents (pushed, fetched or listed with the page) into the state; true when it changed
+            const start = Date.parse(s.since || meta.since);
+            let changed = false;
+            (items || []).forEach(function (i) {
+                if (!i || meta.severe.indexOf(i.severity) < 0 || s.acked.indexOf(i.id) >= 0) { return; }
+                const at = s.pending.findIndex(function (p) { return p.id === i.id; });
+                if (at >= 0) {
+                    const known = s.pending[at];
+                    if (Date.parse(i.updated_at) < Date.parse(known.updated_at)) { return; }  // an older state
+                    if (known.early && i.status !== UNVERIFIED) {
+                        s.pending.splice(at, 1);  // taken up (or rejected): no longer waiting for anyone
+                        s.acked.push(i.id);  // and never back: no status returns to baru
+                    } else {
+                        s.pending[at] = summary(i, known.early);
+                    }
+                    changed = true;
+                } else if (Date.parse(i.created_at) >= start) {
+                    s.pending.push(summary(i, false));
+                    changed = true;
+                } else if (i.status === UNVERIFIED) {
+                    s.pending.push(summary(i, true));
+                    changed = true;
+                }
+            });
+            return changed;
         }
 
         function consider(items) {
             if (!meta || !items || !items.length) { return; }
             const s = load();
-            const start = Date.parse(s.since || meta.since);
-            let changed = false;
-            items.forEach(function (i) {
-                if (!i || meta.severe.indexOf(i.severity) < 0 || s.acked.indexOf(i.id) >= 0) { return; }
-                const at = s.pending.findIndex(function (p) { return p.id === i.id; });
-                if (at >= 0) {
-                    s.pending[at] = summary(i);
-                    changed = true;
-                } else if (Date.parse(i.created_at) >= start) {
-                    s.pending.push(summary(i));
-                    changed = true;
-                }
-            });
-            if (changed) { save(s); show(s); }
+            if (merge(s, items)) { save(s); show(s); }
         }
 
         function acknowledge(id) {
@@ -423,7 +476,13 @@
                 if (!data) { return nus(2); }
                 meta = data;
                 const s = load();
-                if (!s.since) { s.since = data.since; save(s); }
+                if (!s.since) { s.since = data.since; }
+                // the page came with every severe incident still unverified: an earlier one missing from it was
+                // verified or rejected meanwhile (while this screen reloaded)
+                const listed = (data.unhandled || []).map(function (i) { return i.id; });
+                s.pending = s.pending.filter(function (p) { return !p.early || listed.indexOf(p.id) >= 0; });
+                merge(s, data.unhandled);
+                save(s);
                 return view(s);
             },
             receive: function (msg) {
