@@ -147,11 +147,15 @@ BANNER = """(() => {
     out.opened = look(A.restore(meta([EARLY])));
     A.receive({items: [LOW, NEW]});
     out.both = look([shown.children, shown.className]);
-    A.receive({items: [Object.assign({}, NEW, {status: "diverifikasi", updated_at: "2024-11-27T03:20:00+00:00"})]});
     A.receive({items: [Object.assign({}, EARLY, {status: "diverifikasi", updated_at: "2024-11-27T03:21:00+00:00"})]});
     out.verified = look([shown.children, shown.className]);
     A.receive({items: [EARLY]});  // an older state, late: it does not come back
     out.late = look([shown.children, shown.className]);
+    const taken = Object.assign({}, NEW, {id: 5, created_at: "2024-11-27T03:12:00+00:00"});
+    A.receive({items: [taken]});
+    out.raised = look([shown.children, shown.className]);
+    A.receive({items: [Object.assign({}, taken, {status: "ditolak", updated_at: "2024-11-27T03:22:00+00:00"})]});
+    out.taken = look([shown.children, shown.className]);
     out.reopened = look(A.restore(meta([EARLY_2])));  // this screen reloads: the page lists what is unverified now
     out.acked = A.state().acked;
     const many = [];
@@ -179,7 +183,7 @@ def _item(incident_id: int, severity: str, status: str, created: str, updated: s
     }
 
 
-def test_the_banner_keeps_earlier_ones_until_verified_and_new_ones_until_acknowledged() -> None:
+def test_the_banner_keeps_unverified_ones_until_verified_or_acknowledged() -> None:
     early = _item(1, "kritis", "baru", "2024-11-27T02:30:00+00:00")  # 09.30 WIB, before the screen opened
     fresh = _item(2, "tinggi", "baru", "2024-11-27T03:10:00+00:00")  # 10.10 WIB, while it was open
     low = _item(3, "rendah", "baru", "2024-11-27T03:11:00+00:00")
@@ -205,15 +209,17 @@ def test_the_banner_keeps_earlier_ones_until_verified_and_new_ones_until_acknowl
     assert [i[0] for i in both["items"]] == ["alert-item-2", "alert-item-1"]  # newest first
     assert both["items"][0][2] == "27-11-2024 10.10 WIB · Baru"  # not today: with its date
 
-    verified = out["verified"]  # both verified: the earlier one leaves, the new one stays with its status
+    verified = out["verified"]  # the earlier one verified: it leaves; the new one stays
     assert verified["title"] == "Kejadian baru tingkat tinggi/kritis"
-    assert verified["items"] == [["alert-item-2", "alert-item alert-tinggi", "27-11-2024 10.10 WIB · Diverifikasi"]]
+    assert verified["items"] == [["alert-item-2", "alert-item alert-tinggi", "27-11-2024 10.10 WIB · Baru"]]
     assert out["late"] == verified
+    assert [i[0] for i in out["raised"]["items"]] == ["alert-item-5", "alert-item-2"]
+    assert out["taken"] == verified  # a new one taken up (here rejected) leaves every screen by itself too
 
     reopened = out["reopened"]  # after a reload: the new one kept, the earlier one listed by the page added
     assert [i[0] for i in reopened["items"]] == ["alert-item-2", "alert-item-4"]
     assert reopened["title"] == "2 kejadian tingkat tinggi/kritis: 1 baru, 1 belum diverifikasi"
-    assert 1 in out["acked"]  # left "baru": never raised again on this screen
+    assert 1 in out["acked"] and 5 in out["acked"]  # left "baru": never raised again on this screen
 
     many = out["many"]  # seven: four on a desk screen, two on the big screen, each says how many it leaves out
     assert many["title"] == "7 kejadian tingkat tinggi/kritis: 1 baru, 6 belum diverifikasi"

@@ -326,10 +326,11 @@
     // ------------------------------------------------------------ the banner (layouts/shell.alert_banner)
 
     const alerts = (function () {
-        // The banner lists, newest first, the severe incidents this screen has not acknowledged that are either
-        // "early" (stored before the screen opened and still unverified: they leave the banner once verified or
-        // rejected, on every screen) or new (stored after it opened: they stay until "Mengerti", as an
-        // announcement). State per screen in sessionStorage: {since, pending: [summary + early], acked: [ids]}.
+        // The banner lists, newest first, the severe incidents still unverified ("baru") that this screen has not
+        // acknowledged: "early" ones (stored before the screen opened) and new ones (stored since). Each leaves
+        // the banner on "Mengerti" on that screen, or on every screen once it is verified or rejected (someone
+        // took it up; an unattended big screen would otherwise pile up alerts nobody acknowledges there).
+        // State per screen in sessionStorage: {since, pending: [summary + early], acked: [ids]}.
         let meta = null;
 
         function load() {
@@ -431,18 +432,15 @@
                 if (at >= 0) {
                     const known = s.pending[at];
                     if (Date.parse(i.updated_at) < Date.parse(known.updated_at)) { return; }  // an older state
-                    if (known.early && i.status !== UNVERIFIED) {
+                    if (i.status !== UNVERIFIED) {
                         s.pending.splice(at, 1);  // taken up (or rejected): no longer waiting for anyone
                         s.acked.push(i.id);  // and never back: no status returns to baru
                     } else {
                         s.pending[at] = summary(i, known.early);
                     }
                     changed = true;
-                } else if (Date.parse(i.created_at) >= start) {
-                    s.pending.push(summary(i, false));
-                    changed = true;
                 } else if (i.status === UNVERIFIED) {
-                    s.pending.push(summary(i, true));
+                    s.pending.push(summary(i, Date.parse(i.created_at) < start));
                     changed = true;
                 }
             });

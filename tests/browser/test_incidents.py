@@ -179,29 +179,35 @@ def test_an_incident_from_the_api_appears_on_kejadian_and_its_banner_on_ringkasa
     duo.wait_for_element(f"#alert-item-{made['id']}")  # the banner is on this screen too
     assert _same_page(duo)
 
-    # a status change moves the row in place and leaves the banner as it is
+    # acknowledged on one screen: gone there, for good; still shown on the other
+    duo.driver.switch_to.window(ringkasan)
+    duo.find_element(f"#alert-ack-{made['id']}").click()
+    _wait(duo, lambda _d: _banner_hidden(duo), "the banner stayed after Mengerti")
+    duo.driver.refresh()
+    duo.wait_for_element("#page-ringkasan", timeout=SLOW)
+    _wait_connected(duo)
+    assert _banner_hidden(duo) and absent(duo, item)
+    duo.driver.switch_to.window(kejadian)
+    assert duo.find_element(item).is_displayed()
+
+    # verified: the row moves in place, and the alert leaves every screen by itself (someone took it up; an
+    # unattended big screen must not pile up alerts nobody will press "Mengerti" on)
     incidents.change_status(desk.store, made["id"], "diverifikasi", OPERATOR, "<i>dicek</i> Panwascam")
     desk.changed("incident", incidents.get_incident(desk.store, made["id"]))
     duo.wait_for_contains_text(row, "Baru → Diverifikasi — <i>dicek</i> Panwascam", timeout=SLOW)
     assert "Diverifikasi" in duo.find_element(f"{row} .kj-status").text
     _literal(duo, row)
-
-    # acknowledged on one screen: gone there, for good; still shown on the other
-    duo.driver.switch_to.window(ringkasan)
-    duo.find_element(f"#alert-ack-{made['id']}").click()
-    _wait(duo, lambda _d: _banner_hidden(duo), "the banner stayed after Mengerti")
+    _wait(duo, lambda _d: absent(duo, item), "the verified incident stayed in the banner")
+    assert _banner_hidden(duo)
     seq = _seq(duo)
     incidents.change_status(desk.store, made["id"], "ditangani", OPERATOR, "Polsek di lokasi")
     desk.changed("incident", incidents.get_incident(desk.store, made["id"]))
     _wait(duo, lambda _d: _seq(duo) > seq, "no message after the status change")
-    assert _banner_hidden(duo) and absent(duo, item)
     duo.driver.refresh()
-    duo.wait_for_element("#page-ringkasan", timeout=SLOW)
+    duo.wait_for_element("#page-kejadian", timeout=SLOW)
     _wait_connected(duo)
-    assert _banner_hidden(duo) and absent(duo, item)
+    assert _banner_hidden(duo) and absent(duo, item)  # and it does not come back
 
-    duo.driver.switch_to.window(kejadian)
-    assert duo.find_element(item).is_displayed()
     assert severe_logs(duo) == []
     assert foreign_resources(duo) == []
     duo.driver.switch_to.window(ringkasan)
