@@ -144,6 +144,9 @@ def create_app(config: Any = None) -> Any:
         # with that moment's data) inside every page it serves, for a check its renderer only runs in debug
         # mode; tests/test_callbacks_wiring.py checks every callback's components exist instead.
         suppress_callback_exceptions=True,
+        # zstd/brotli/gzip for browsers that ask (flask-compress): officials following from outside the room load
+        # the page's ~6.5 MB of scripts as ~1.5 MB; a Socket.IO WebSocket is not an HTTP response and stays as is
+        compress=True,
     )
     desk.dash = app
     server.register_error_handler(dash.exceptions.DependencyException, _not_a_dependency)
