@@ -49,6 +49,15 @@ class Desk:
                     self._pending.setdefault(kind, {})[key] = item
             self.hub.notify(kind)
 
+    def follow_tps_list(self) -> None:
+        """Broadcast every contest's totals (and the logistics board) once the TPS list changed, also when
+        another process imported it (`import tps`); the realtime hub calls this while idle, about once a second."""
+        self.recap.refresh()
+        if self.recap.take_rebuilt():
+            for contest in self.recap.contests():
+                self.hub.notify(f"recap:{contest.id}")
+            self.hub.notify("logistics")
+
     def take_pending(self, kind: str, limit: int = 50) -> tuple[list[dict[str, Any]], bool]:
         """The items of a kind changed since the last broadcast (newest last), and whether some were left out."""
         with self._pending_lock:
@@ -121,7 +130,9 @@ def create_app(config: Any = None) -> Any:
     desk.socketio = socketio
     desk.recap = RecapService(store)
     desk.recap.ensure_built()  # the live totals start from everything already stored
-    desk.hub = realtime.Hub(socketio, lambda kind: messages.snapshot(desk, kind), config.background_push)
+    desk.hub = realtime.Hub(
+        socketio, lambda kind: messages.snapshot(desk, kind), config.background_push, idle=desk.follow_tps_list
+    )
     sockets.register(socketio, desk)
     import_module("dashboard.follow_sockets").register(socketio, desk)  # presenter and followers (`view`)
 

@@ -1,9 +1,10 @@
-"""Command line: `python -m dashboard import tallies|sirekap|incidents …` (wired into `dashboard.cli`).
+"""Command line: `python -m dashboard import tps|tallies|sirekap|incidents …` (wired into `dashboard.cli`).
 
 Exit codes: 0 the file was processed (rows may have been rejected: a warning line says so), 1 with `--strict`
-when a row was rejected or in conflict, 2 when the file (or mapping, or report) cannot be used at all — then
-nothing is stored —, 3 when the database failed midway (what was stored stays; running the same command again
-continues, since rows already stored come out "sama").
+when a row was rejected or in conflict (and for `tps --semua-atau-tidak` when a row was rejected: nothing stored),
+2 when the file (or mapping, or report) cannot be used at all — then nothing is stored —, 3 when the database
+failed midway (what was stored stays; running the same command again continues, since rows already stored come out
+"sama"; a TPS import is one transaction: nothing of it was stored).
 """
 
 from __future__ import annotations
@@ -28,19 +29,49 @@ def _source_name(text: str) -> str:
 def add_import_parser(
     subparsers: argparse._SubParsersAction, common: Callable[[argparse.ArgumentParser], None]
 ) -> None:
-    """Add `import tallies|sirekap|incidents` to the command line; `common` adds --data-dir/--database-url."""
-    parser = subparsers.add_parser("import", help="impor hasil TPS (CSV, Sirekap) atau kejadian (CSV)")
+    """Add `import tps|tallies|sirekap|incidents` to the command line; `common` adds --data-dir/--database-url."""
+    parser = subparsers.add_parser(
+        "import", help="impor daftar TPS dan DPT (CSV), hasil TPS (CSV, Sirekap) atau kejadian (CSV)"
+    )
     sub = parser.add_subparsers(dest="import_command", required=True)
 
     def shared(p: argparse.ArgumentParser) -> None:
         common(p)
         p.add_argument(
             "--report",
+            "--laporan",
+            dest="report",
             type=Path,
             help="berkas laporan CSV (bawaan: NAMA.laporan.csv di samping berkas CSV; untuk Sirekap di folder kerja)",
         )
         p.add_argument("--progress", action="store_true", help="tampilkan kemajuan meski stderr bukan terminal")
         p.add_argument("--strict", action="store_true", help="kode keluar 1 bila ada baris ditolak atau konflik")
+
+    tps = sub.add_parser(
+        "tps",
+        help="impor daftar TPS dengan DPT per TPS dari CSV (TPS baru ditambah, DPT diperbarui)",
+        description=(
+            "Impor daftar TPS final dengan DPT per TPS (mis. dari KPU) dari CSV (UTF-8; pemisah koma, titik koma "
+            "atau tab). Kolom: tps (16.07.08.2001.003 atau 1607082001003) atau kode_desa + nomor_tps; dpt, atau "
+            "dpt_l + dpt_p (DPT = jumlahnya). Desa harus kode Kemendagri di dalam wilayah skenario, nomor TPS "
+            "1–999, DPT bilangan bulat 1–600, satu TPS sekali per berkas. TPS baru ditambah, DPT yang berbeda "
+            "diperbarui (tercatat di audit sebelum → sesudah), DPT yang sama menjadi 'sama'; semua dalam satu "
+            "transaksi, dan kebutuhan logistik kecamatan yang bersangkutan dihitung ulang. TPS yang sudah punya "
+            "hasil tetap diperbarui, dengan peringatan: hasilnya tidak dinilai ulang. Impor ini TIDAK PERNAH "
+            "menghapus TPS: TPS yang tidak ada di berkas tetap tersimpan (jumlahnya disebut di laporan). Bawaan: "
+            "baris yang baik disimpan, baris yang salah dilaporkan; --semua-atau-tidak: satu baris ditolak = "
+            "tidak ada yang disimpan. Server yang sedang berjalan memakai daftar baru dalam ±3 detik. "
+            "Mengimpor ulang berkas yang sama tidak mengubah apa pun."
+        ),
+    )
+    shared(tps)
+    tps.add_argument("path", type=Path, help="berkas CSV")
+    tps.add_argument(
+        "--semua-atau-tidak",
+        dest="all_or_nothing",
+        action="store_true",
+        help="simpan hanya bila tidak ada baris yang ditolak (bawaan: baris yang baik tetap disimpan)",
+    )
 
     tallies = sub.add_parser(
         "tallies",
@@ -118,11 +149,11 @@ def _progress(enabled: bool, what: str) -> Iterator[Callable[[int, int], None] |
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    """Run `import tallies|sirekap|incidents`; prints the report; returns the exit code."""
+    """Run `import tps|tallies|sirekap|incidents`; prints the report; returns the exit code."""
     from sqlalchemy.exc import SQLAlchemyError
 
     from dashboard.cli import _config, _store
-    from data_sources import imports
+    from data_sources import imports, tps_import
 
     kind = args.import_command
     first = args.path if kind != "sirekap" else args.paths[0]
@@ -138,7 +169,15 @@ def cmd_import(args: argparse.Namespace) -> int:
     show = args.progress or sys.stderr.isatty()
     try:
         with _progress(show, f"Impor {Path(first).name}") as progress:
-            if kind == "tallies":
+            if kind == "tps":
+                report = tps_import.import_tps(
+                    store,
+                    args.path,
+                    report_path=report_path,
+                    all_or_nothing=args.all_or_nothing,
+                    progress=progress,
+                )
+            elif kind == "tallies":
                 report = imports.import_tallies(
                     store,
                     args.path,
@@ -164,6 +203,13 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"Tidak diimpor; tidak ada yang disimpan: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
     except SQLAlchemyError as exc:
+        if kind == "tps":
+            print(
+                f"Impor berhenti karena basis data: {str(exc).splitlines()[0]}. Tidak ada yang disimpan (satu "
+                "transaksi); jalankan perintah yang sama lagi.",
+                file=sys.stderr,
+            )
+            return EXIT_DATABASE
         print(
             f"Impor berhenti karena basis data: {str(exc).splitlines()[0]}. Yang sudah tersimpan tetap tersimpan; "
             "jalankan perintah yang sama lagi untuk melanjutkan (baris yang sudah tersimpan menjadi 'sama').",
@@ -175,6 +221,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     for warning in report.warnings:
         print(f"Peringatan: {warning}", file=sys.stderr)
     print("\n".join(report.summary()))
+    if kind == "tps":
+        return _tps_outcome(args, report)
     if report.problems:
         unit = report.where_label
         print(
@@ -186,3 +234,30 @@ def cmd_import(args: argparse.Namespace) -> int:
     if report.stored and kind != "incidents":
         print("Bila server sedang berjalan, hasil impor ini baru tampil di dasbor setelah server dijalankan ulang.")
     return EXIT_STRICT if args.strict and report.problems else EXIT_OK
+
+
+def _tps_outcome(args: argparse.Namespace, report: object) -> int:
+    """The closing lines and exit code of `import tps`."""
+    from data_sources import imports, tps_import
+
+    assert isinstance(report, tps_import.TpsReport)
+    rejected = report.counts[imports.DITOLAK]
+    if report.aborted:
+        print(
+            f"Peringatan: {fmt_int(rejected)} baris ditolak; tidak ada yang disimpan (--semua-atau-tidak). "
+            "Perbaiki lalu impor lagi.",
+            file=sys.stderr,
+        )
+        return EXIT_STRICT
+    if rejected:
+        print(
+            f"Peringatan: {fmt_int(rejected)} baris ditolak; baris lain sudah disimpan. Perbaiki lalu impor lagi "
+            "(yang sudah tersimpan menjadi 'sama'), atau pakai --semua-atau-tidak.",
+            file=sys.stderr,
+        )
+    if report.stored:
+        print(
+            "Server yang sedang berjalan memakai daftar TPS baru dalam ±3 detik (jumlah TPS dan DPT di rekap, "
+            "formulir Input, API); hasil yang sudah tersimpan tidak dinilai ulang."
+        )
+    return EXIT_STRICT if args.strict and rejected else EXIT_OK

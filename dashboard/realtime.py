@@ -22,6 +22,7 @@ RATE_LIMIT = 10  # at most this many broadcasts of one kind (one contest) in any
 RATE_WINDOW = 1.0
 MIN_GAP_SECONDS = 0.05  # and never two of one kind closer than this
 HEARTBEAT_SECONDS = 2.0
+IDLE_SECONDS = 1.0  # the owner's `idle` check runs at most this often (and at least every HEARTBEAT_SECONDS)
 
 
 class Hub:
@@ -32,8 +33,10 @@ class Hub:
         socketio: SocketIO,
         snapshot: Callable[[str], list[tuple[str, dict[str, Any]]]],
         background: bool = True,
+        idle: Callable[[], None] | None = None,
     ) -> None:
         self.socketio = socketio
+        self._idle = idle  # a cheap check for changes made elsewhere (another process); it may call notify()
         self._snapshot = snapshot  # kind → the messages describing the current state of that kind
         self._lock = threading.Lock()
         self._dirty: set[str] = set()
@@ -148,7 +151,7 @@ class Hub:
         self._wake.set()
 
     def _run(self) -> None:
-        last_beat = time.monotonic()
+        last_beat = last_idle = time.monotonic()
         while not self._stopped:
             due = self._next_due(time.monotonic())
             if due is None:
@@ -160,6 +163,9 @@ class Hub:
                 break
             now = time.monotonic()
             try:
+                if self._idle is not None and now - last_idle >= IDLE_SECONDS:
+                    last_idle = now
+                    self._idle()
                 if self.flush(now):
                     last_beat = now
                 elif self._next_due(now) is None and now - last_beat >= HEARTBEAT_SECONDS:

@@ -33,8 +33,12 @@ class RecapService:
         self._follow = False  # several processes on one store: fold in what the others stored
         self._seen: dict[int, datetime] = {}  # result ids already applied, received within the overlap
         self._since: datetime | None = None
+        self._revision: str | None = None  # the TPS list's revision the engines were built from
+        self._rebuilt = False  # rebuilt since `take_rebuilt` was last asked (every contest's totals may differ)
 
     def _build(self) -> None:
+        self._rebuilt = self._built
+        self._revision = self.store.tps_revision()  # read first: a change landing meanwhile is seen next time
         self._contests = {c.id: c for c in summary.contests(self.store)}
         self._tps = summary.tps_dpt(self.store)
         self._names = summary.region_names(self.store)
@@ -65,6 +69,23 @@ class RecapService:
         with self._lock:
             self._build()
 
+    def refresh(self) -> bool:
+        """Rebuild when the TPS list changed since the engines were built (`import tps`, possibly run by another
+        process): TPS totals and DPT then follow. Cheap otherwise (the store's cached catalog, looked at once a
+        second). Returns True when it rebuilt."""
+        revision = self.store.catalog().revision
+        with self._lock:
+            if not self._built or revision == self._revision:
+                return False
+            self._build()
+        return True
+
+    def take_rebuilt(self) -> bool:
+        """True once after the engines were rebuilt (the TPS list changed): every contest deserves a broadcast."""
+        with self._lock:
+            rebuilt, self._rebuilt = self._rebuilt, False
+        return rebuilt
+
     def contests(self) -> list[summary.ContestInfo]:
         """The contests, in scenario order."""
         self.ensure_built()
@@ -77,12 +98,22 @@ class RecapService:
 
     def apply(self, result: dict[str, Any]) -> list[str]:
         """Fold one newly stored result version into its contest's aggregates; returns the changed regions."""
+        self.refresh()
         with self._lock:
             self.ensure_built()
             engine = self._engines.get(result["contest"])
             if engine is None:
                 return []
-            regions = engine.apply(result)
+            try:
+                regions = engine.apply(result)
+            except KeyError:  # a TPS added to the list after the engines were built: build them again
+                self._build()
+                engine = self._engines[result["contest"]]
+                try:
+                    engine.tps_index(result["tps"])
+                except KeyError:
+                    return []
+                regions = engine.lineage(result["tps"])  # the rebuild loaded it (stored before it is applied)
             if result.get("id") is not None and result.get("received_at"):
                 self._seen[int(result["id"])] = datetime.fromisoformat(str(result["received_at"]))
             # a new version changes its TPS's detail even when no total moves (a held result corrected into
@@ -127,6 +158,7 @@ class RecapService:
     def engine(self, contest_id: str, as_of: datetime | None = None) -> RecapEngine | None:
         """The live engine of a contest, or one rebuilt from the versions stored up to `as_of`."""
         self.ensure_built()
+        self.refresh()
         contest = self._contests.get(contest_id)
         if contest is None:
             return None

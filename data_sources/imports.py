@@ -104,12 +104,19 @@ class ImportReport:
     path: Path | None = None
     show: int = SHOW_LINES
     list_all: bool = False  # the file lists accepted and unchanged lines too (Sirekap: one line per file)
-    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ORDER, 0))
+    order: tuple[str, ...] = ORDER  # the outcomes this import knows, in the order the summary lists them
+    labels: dict[str, str] = field(default_factory=lambda: dict(LABELS))
+    quiet: tuple[str, ...] = QUIET
+    counts: dict[str, int] = field(default_factory=dict)
     shown: list[ReportLine] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     elapsed: float = 0.0
     _file: TextIO | None = field(default=None, repr=False)
     _writer: Any = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        for outcome in self.order:
+            self.counts.setdefault(outcome, 0)
 
     def open(self) -> ImportReport:
         """Create the report file (UTF-8 with BOM, so spreadsheets read it right); raises ImportFileError."""
@@ -139,7 +146,7 @@ class ImportReport:
     def add(self, line: ReportLine) -> None:
         """Count a line; list it (screen and file) unless it was simply accepted or already stored."""
         self.counts[line.outcome] += 1
-        quiet = line.outcome in QUIET
+        quiet = line.outcome in self.quiet
         if self._writer is not None and (self.list_all or not quiet):
             self._writer.writerow([line.where, *line.keys, line.outcome, line.reason])
         if not quiet and len(self.shown) < self.show:
@@ -153,25 +160,25 @@ class ImportReport:
     @property
     def stored(self) -> int:
         """New versions (or incidents) stored by this import."""
-        return self.counts[DITERIMA] + self.counts[PERLU_DICEK] + self.counts[JANGGAL]
+        return sum(self.counts.get(o, 0) for o in (DITERIMA, PERLU_DICEK, JANGGAL))
 
     @property
     def problems(self) -> int:
         """Rows rejected or in conflict: the ones an operator must fix."""
-        return self.counts[DITOLAK] + self.counts[KONFLIK]
+        return self.counts.get(DITOLAK, 0) + self.counts.get(KONFLIK, 0)
 
     @property
     def listed(self) -> int:
         """How many lines worth attention there are (all of them are in the report file)."""
-        return sum(n for outcome, n in self.counts.items() if outcome not in QUIET)
+        return sum(n for outcome, n in self.counts.items() if outcome not in self.quiet)
 
     def summary(self) -> list[str]:
         """The report as lines of text for the terminal (Bahasa Indonesia)."""
         unit = self.where_label
         rate = f", {fmt_int(round(self.total / self.elapsed))} {unit}/detik" if self.elapsed >= 1 else ""
         lines = [f"Impor {self.source}: {fmt_int(self.total)} {unit} diproses dalam {self.elapsed:.1f} detik{rate}."]
-        width = max(len(label) for label in LABELS.values())
-        lines += [f"  {LABELS[o]:<{width}}  {fmt_int(self.counts[o]):>9}" for o in ORDER if self.counts[o]]
+        width = max(len(label) for label in self.labels.values())
+        lines += [f"  {self.labels[o]:<{width}}  {fmt_int(self.counts[o]):>9}" for o in self.order if self.counts[o]]
         if self.shown:
             more = f"; semuanya ({fmt_int(self.listed)}) di {self.path}" if self.path else ""
             lines.append(f"{unit.capitalize()} yang perlu diperhatikan ({len(self.shown)} pertama{more}):")

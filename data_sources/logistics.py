@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dashboard.catalog import BALLOT_PREFIX, ITEMS_PER_TPS, LOGISTICS_STATUSES
@@ -41,29 +41,36 @@ class LogisticsRow:
     updated_by: str
 
 
-def initialise(session: Session, actor: str) -> int:
-    """Create the needs of every kecamatan from its TPS and DPT (inside the scenario's transaction)."""
-    per_kecamatan = session.execute(
-        select(Region.parent_code, func.count(Tps.code), func.sum(Tps.dpt))
-        .join(Region, Region.code == Tps.desa_code)
-        .group_by(Region.parent_code)
-    ).all()
-    dpt_per_tps = session.execute(select(Region.parent_code, Tps.dpt).join(Region, Region.code == Tps.desa_code)).all()
+def needs(session: Session, kecamatan: Iterable[str] | None = None) -> dict[str, dict[str, int]]:
+    """What each kecamatan (every one holding TPS, or those given) needs of each item, from its TPS and DPT."""
+    query = select(Region.parent_code, Tps.dpt).join(Region, Region.code == Tps.desa_code)
+    if kecamatan is not None:
+        query = query.where(Region.parent_code.in_(sorted(set(kecamatan))))
+    n_tps: dict[str, int] = {}
     ballots: dict[str, int] = {}
-    for kec, dpt in dpt_per_tps:
+    for kec, dpt in session.execute(query):
+        n_tps[kec] = n_tps.get(kec, 0) + 1
         ballots[kec] = ballots.get(kec, 0) + ballots_printed(dpt)
     contests = list(session.scalars(select(Contest).order_by(Contest.position)))
-    now = now_utc()
-    rows = 0
-    for kec, n_tps, _dpt in per_kecamatan:
-        needs: dict[str, int] = {}
+    out: dict[str, dict[str, int]] = {}
+    for kec in sorted(n_tps):
+        items: dict[str, int] = {}
         for contest in contests:
             if kec.startswith(contest.scope_code + ".") or kec == contest.scope_code:
-                needs[BALLOT_PREFIX + contest.id] = ballots[kec]
-        n_contests = sum(1 for k in needs if k.startswith(BALLOT_PREFIX))
+                items[BALLOT_PREFIX + contest.id] = ballots[kec]
+        n_contests = sum(1 for k in items if k.startswith(BALLOT_PREFIX))
         for item, (_label, basis, per) in ITEMS_PER_TPS.items():
-            needs[item] = n_tps * per * (n_contests if basis == "per_contest" else 1)
-        for item, needed in needs.items():
+            items[item] = n_tps[kec] * per * (n_contests if basis == "per_contest" else 1)
+        out[kec] = items
+    return out
+
+
+def initialise(session: Session, actor: str) -> int:
+    """Create the needs of every kecamatan from its TPS and DPT (inside the scenario's transaction)."""
+    now = now_utc()
+    rows = 0
+    for kec, items in needs(session).items():
+        for item, needed in items.items():
             session.add(
                 Logistics(
                     kecamatan_code=kec,
@@ -77,6 +84,42 @@ def initialise(session: Session, actor: str) -> int:
             )
             rows += 1
     return rows
+
+
+def refresh_needs(session: Session, kecamatan: Iterable[str], actor: str) -> list[tuple[str, str, int | None, int]]:
+    """Recompute the needs of these kecamatan after their TPS or DPT changed (inside the caller's transaction).
+
+    A line whose need changed is updated and audited (received and status stay as reported: a line marked
+    `diterima` short of its new need shows as short on the board); a kecamatan that had no TPS before gets its
+    lines. Returns (kecamatan, item, need before or None, need now) of every line changed or added.
+    """
+    codes = sorted(set(kecamatan))
+    if not codes:
+        return []
+    now_needed = needs(session, codes)
+    existing = {
+        (row.kecamatan_code, row.item): row
+        for row in session.scalars(select(Logistics).where(Logistics.kecamatan_code.in_(codes)))
+    }
+    now = now_utc()
+    changes: list[tuple[str, str, int | None, int]] = []
+    for kec, items in now_needed.items():
+        for item, needed in items.items():
+            row = existing.get((kec, item))
+            if row is not None and row.needed == needed:
+                continue
+            if row is None:
+                row = Logistics(kecamatan_code=kec, item=item, received=0, status="belum-dikirim")
+                session.add(row)
+                before = None
+            else:
+                before = {"needed": row.needed}
+            row.needed = needed
+            row.updated_at = now
+            row.updated_by = actor
+            audit(session, actor, "logistics.needs", "logistics", f"{kec}/{item}", before, {"needed": needed})
+            changes.append((kec, item, before["needed"] if before else None, needed))
+    return changes
 
 
 def _check_amount(received: Any, status: str | None, needed: int | None, errors: dict[str, str]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -52,12 +53,21 @@ class CatalogContest:
     paslon: frozenset[int]
 
 
+# A setting every change of the TPS list (`import tps`) sets to a new value in the same transaction; a process
+# holding a cached catalog looks at it at most once per CATALOG_RECHECK_SECONDS and reads the catalog again when
+# it differs (a server keeps serving while the TPS list is imported by the command line in another process).
+TPS_REVISION = "tps_revision"
+CATALOG_RECHECK_SECONDS = 1.0
+
+
 @dataclass(frozen=True)
 class Catalog:
-    """The scenario's fixed parts (contests, TPS with DPT), read once: they do not change after loading."""
+    """The scenario's fixed parts (contests, TPS with DPT), cached: contests never change after loading; the TPS
+    list changes only through `import tps`, which sets `revision` anew (see TPS_REVISION)."""
 
     contests: dict[str, CatalogContest]
     tps_dpt: dict[str, int]
+    revision: str | None = None
 
 
 class Store:
@@ -81,6 +91,8 @@ class Store:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._catalog: Catalog | None = None
+        self._catalog_checked = 0.0  # time.monotonic() of the last look at the TPS revision
+        self.catalog_recheck = CATALOG_RECHECK_SECONDS
         self._bulk: dict[tuple[str, tuple[str, ...]], BulkInsert] = {}
 
     def create_schema(self) -> None:
@@ -113,22 +125,35 @@ class Store:
             yield session
 
     def catalog(self) -> Catalog:
-        """Contests and TPS of the loaded scenario, cached (a scenario is loaded once per data folder)."""
-        if self._catalog is None:
-            with self.reader() as s:
-                paslon: dict[str, set[int]] = {}
-                for contest_id, nomor in s.execute(select(Paslon.contest_id, Paslon.nomor)):
-                    paslon.setdefault(contest_id, set()).add(nomor)
-                contests = {
-                    c.id: CatalogContest(c.scope_code, frozenset(paslon.get(c.id, ())))
-                    for c in s.scalars(select(Contest))
-                }
-                tps = dict(s.execute(select(Tps.code, Tps.dpt)).all())
-            catalog = Catalog(contests, tps)
-            if contests:
-                self._catalog = catalog  # an empty store may still get its scenario: read again then
-            return catalog
-        return self._catalog
+        """Contests and TPS of the loaded scenario, cached; read again when the TPS list changed (its revision is
+        looked at no more than once per `catalog_recheck` seconds, so a change made by another process shows
+        within that delay)."""
+        cached = self._catalog
+        if cached is not None:
+            now = time.monotonic()
+            if now - self._catalog_checked < self.catalog_recheck:
+                return cached
+            self._catalog_checked = now
+            if self.tps_revision() == cached.revision:
+                return cached
+        with self.reader() as s:
+            revision = s.get(Setting, TPS_REVISION)
+            paslon: dict[str, set[int]] = {}
+            for contest_id, nomor in s.execute(select(Paslon.contest_id, Paslon.nomor)):
+                paslon.setdefault(contest_id, set()).add(nomor)
+            contests = {
+                c.id: CatalogContest(c.scope_code, frozenset(paslon.get(c.id, ()))) for c in s.scalars(select(Contest))
+            }
+            tps = dict(s.execute(select(Tps.code, Tps.dpt)).all())
+        catalog = Catalog(contests, tps, revision.value if revision else None)
+        if contests:
+            self._catalog = catalog  # an empty store may still get its scenario: read again then
+            self._catalog_checked = time.monotonic()
+        return catalog
+
+    def tps_revision(self) -> str | None:
+        """The TPS list's current revision (None until `import tps` changed it): one primary-key read."""
+        return self.get_setting(TPS_REVISION)
 
     def bulk_insert(self, conn: Connection, table: Table, columns: tuple[str, ...]) -> BulkInsert:
         """The prepared multi-row INSERT of these columns of a table (made once per store)."""
@@ -138,7 +163,7 @@ class Store:
         return self._bulk[key]
 
     def forget_catalog(self) -> None:
-        """Drop the cached catalog (after a scenario is loaded)."""
+        """Drop the cached catalog (after a scenario is loaded or the TPS list imported in this process)."""
         self._catalog = None
 
     def get_setting(self, key: str, default: str | None = None) -> str | None:

@@ -14,6 +14,8 @@ from sqlalchemy import func, select
 from data_sources import accounts, results
 from data_sources.imports import ImportFileError, import_incidents, import_tallies
 from data_sources.models import AuditEntry, Incident, IncidentEvent, Logistics, Result
+from data_sources.summary import tps_dpt
+from data_sources.tps_import import import_tps
 
 TPS = "16.07.10.1002.001"  # DPT 300
 VOTES = {"1": 80, "2": 50, "3": 20, "4": 20, "5": 10}
@@ -434,6 +436,35 @@ def test_the_incident_import_reports_each_bad_row(desk, tmp_path: Path) -> None:
     assert rejected == set(range(3, 3 + len(bad_rows))), report.shown
     assert all(line.reason for line in report.shown)
     assert state(desk.store)["Incident"] == before["Incident"] + 1  # the good row; the store still answers
+
+
+TPS_ROWS = [  # `import tps`: each file holds only the bad line, so nothing at all may change
+    ("dpt-zero", "16.07.10.1002.025,0", "dpt"),
+    ("dpt-601", "16.07.10.1002.025,601", "dpt"),
+    ("dpt-text", "16.07.10.1002.025,banyak", "dpt"),
+    ("dpt-negative", "16.07.10.1002.001,-300", "dpt"),
+    ("dpt-1e3", "16.07.10.1002.025,1e3", "dpt"),
+    ("desa-unknown", "16.07.10.9999.001,100", "tps"),
+    ("desa-other-province", "31.71.01.1001.001,100", "tps"),
+    ("tps-fullwidth", "１６.０７.１０.１００２.０２５,100", "tps"),
+    ("tps-sql", "16.07.10.1002.025' OR '1'='1,100", "tps"),
+    ("tps-nul", "16.07.10.1002.025\x00,100", "tps"),
+    ("tps-rtl-override", "\u202e16.07.10.1002.025,100", "tps"),
+]
+
+
+@pytest.mark.parametrize(("case", "row", "named"), TPS_ROWS, ids=[f"tps-{c[0]}" for c in TPS_ROWS])
+def test_a_bad_tps_line_is_reported_by_line_and_field_and_changes_nothing(
+    desk, tmp_path: Path, case: str, row: str, named: str
+) -> None:  # noqa: ANN001
+    path = tmp_path / "tps.csv"
+    path.write_text(f"tps,dpt\n{row}\n", encoding="utf-8")
+    before, stations = state(desk.store), tps_dpt(desk.store)
+    report = import_tps(desk.store, path)
+    assert report.stored == 0 and report.problems == 1, (case, report.counts)
+    (line,) = report.shown
+    assert line.where == "2" and line.reason.startswith(f"{named}:"), (case, line)
+    assert state(desk.store) == before and tps_dpt(desk.store) == stations
 
 
 # ---------------------------------------------------------------- images that are not images

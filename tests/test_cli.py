@@ -39,6 +39,7 @@ def test_help_of_every_command() -> None:
         ["init"],
         ["users", "add"],
         ["tokens", "create"],
+        ["import", "tps"],
         ["import", "tallies"],
         ["import", "sirekap"],
         ["import", "incidents"],
