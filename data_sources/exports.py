@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any, Protocol
 
 import orjson
@@ -67,6 +68,7 @@ class Table:
     kind: str
     columns: list[str]
     source: Iterable[list[Cell]]
+    decimals: tuple[int, ...] = ()  # positions of the columns holding floats (written without exponents)
     count: int = 0
     complete: bool = False
     _started: bool = field(default=False, repr=False)
@@ -139,6 +141,7 @@ def check_region(store: Store, region: str | None, contest: str | None = None) -
             raise ExportError({"region": f"wilayah {region} di luar cakupan kontestasi {contest} ({scope})"})
 
 
+@lru_cache(maxsize=4096)
 def _wib(moment: datetime | None) -> str | None:
     """A moment as ISO 8601 text in WIB, to the second."""
     if moment is None:
@@ -302,7 +305,8 @@ def recap_table(recap: RecapSource, contest: str, region: str | None = None, as_
 
     rows = [cells(t, _tps_name(t)) for t in children]
     rows.append(cells(head, f"Jumlah {_tps_name(head)}"))
-    return Table("recap", columns, rows)
+    decimals = tuple(i for i, c in enumerate(columns) if c.startswith("persen_") or c == "partisipasi")
+    return Table("recap", columns, rows, decimals)
 
 
 def _tps_name(t: Any) -> str:
@@ -363,7 +367,9 @@ def incidents_table(store: Store, filters: IncidentFilters | None = None) -> Tab
         query = query.where(Incident.created_at <= f.as_of)
     elif f.updated_since is not None:
         query = query.where(Incident.updated_at >= f.updated_since)
-    return Table("incidents", [*INCIDENT_IMPORTED, *INCIDENT_INFO], _incident_rows(store, query, f))
+    columns = [*INCIDENT_IMPORTED, *INCIDENT_INFO]
+    decimals = (columns.index("latitude"), columns.index("longitude"))
+    return Table("incidents", columns, _incident_rows(store, query, f), decimals)
 
 
 def _incident_rows(store: Store, query: Any, f: IncidentFilters) -> Iterator[list[Cell]]:
@@ -426,12 +432,11 @@ def _incident_cells(row: Incident, name: str, events: list[IncidentEvent], f: In
 # ---------------------------------------------------------------- writing
 
 
-def _csv_cell(value: Cell) -> Any:
-    if value is None:
-        return ""
+def _plain(value: Cell) -> Cell:
+    """A float as plain decimal text (never 1e-05); anything else as it is (the csv module writes None as "")."""
     if isinstance(value, float):
         text = repr(value)
-        return format(value, ".12f").rstrip("0") if "e" in text else text  # never scientific notation
+        return format(value, ".12f").rstrip("0").rstrip(".") if "e" in text else text
     return value
 
 
@@ -443,17 +448,23 @@ def csv_chunks(table: Table, bom: bool = True) -> Iterator[str]:
         buffer.write(BOM)
     writer.writerow(table.columns)
     pending = 0
+    decimals = table.decimals
     rows = table.rows()
     try:
         for row in rows:
-            writer.writerow([_csv_cell(v) for v in row])
+            if decimals:
+                row = list(row)
+                for i in decimals:
+                    row[i] = _plain(row[i])
+            writer.writerow(row)
             pending += 1
             if pending >= CHUNK_ROWS:
                 yield buffer.getvalue()
                 buffer.seek(0)
                 buffer.truncate()
                 pending = 0
-        yield buffer.getvalue()
+        if pending or not table.count:
+            yield buffer.getvalue()
     finally:
         rows.close()
 
