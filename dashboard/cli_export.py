@@ -110,7 +110,7 @@ def _who() -> str:
         return "cli"
 
 
-def _incident_filters(args: argparse.Namespace, store: Any, as_of: Any) -> Any:
+def _incident_filters(args: argparse.Namespace, as_of: Any) -> Any:
     """IncidentFilters from the options, checked like the API's query parameters; raises ExportError."""
     from data_sources import exports, incidents
 
@@ -151,7 +151,7 @@ def _table(args: argparse.Namespace, store: Any) -> tuple[Any, dict[str, Any]]:
         exports.check_contest(store, args.contest, required=True)
         table = exports.recap_table(RecapService(store), args.contest, args.region, as_of)
     else:
-        filters = _incident_filters(args, store, as_of)
+        filters = _incident_filters(args, as_of)
         params.update({k: ",".join(getattr(filters, k)) for k in ("category", "severity", "status", "stage")})
         params["since"] = filters.since.isoformat() if filters.since else None
         table = exports.incidents_table(store, filters)
@@ -187,8 +187,13 @@ def cmd_export(args: argparse.Namespace) -> int:
         try:
             rows = _write(table, args.format, target)
         except (SQLAlchemyError, OSError) as exc:
-            exports.record(store, _who(), table, params)
-            print(f"Ekspor berhenti: {str(exc).splitlines()[0]}; tidak ada berkas yang ditulis.", file=sys.stderr)
+            table.complete = False
+            try:
+                exports.record(store, _who(), table, params)  # how far it went before the failure
+            except SQLAlchemyError:
+                pass
+            result = "tidak ada berkas yang ditulis" if target is not None else "keluaran terpotong"
+            print(f"Ekspor berhenti: {str(exc).splitlines()[0]}; {result}.", file=sys.stderr)
             return EXIT_FAILED
         exports.record(store, _who(), table, params)
     finally:

@@ -56,9 +56,11 @@ class ExportError(FieldErrors):
 class RecapSource(Protocol):
     """What the recap export needs of the recap service (dashboard.recap_service.RecapService)."""
 
-    def contest(self, contest_id: str) -> Any: ...  # noqa: D102
+    def contest(self, contest_id: str) -> Any:
+        """A contest with its paslon, or None."""
 
-    def totals(self, contest_id: str, region: str | None = None, as_of: datetime | None = None) -> Any: ...  # noqa: D102
+    def totals(self, contest_id: str, region: str | None = None, as_of: datetime | None = None) -> Any:
+        """(totals of the region, totals of each child region); KeyError for a region the contest lacks."""
 
 
 @dataclass

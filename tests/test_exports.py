@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 from sqlalchemy import select
@@ -350,6 +350,22 @@ def test_cli_writes_a_file_only_when_complete_and_audits_it(demo_store, db_url, 
     assert code == 0 and json.loads(out) == []
 
 
+def test_cli_failure_midway_leaves_no_file(demo_store, db_url, tmp_path, capsys, monkeypatch) -> None:  # noqa: ANN001
+    fill(demo_store)
+
+    def full_disk(_src: str, _dst: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full_disk)
+    target = tmp_path / "hasil.csv"
+    common = ["--database-url", db_url, "--data-dir", str(tmp_path / "d")]
+    code, _out, err = run_cli(capsys, "export", "results", "-o", str(target), *common)
+    assert code == 3 and "No space left on device" in err and "tidak ada berkas yang ditulis" in err, err
+    assert not target.exists() and [p.name for p in tmp_path.iterdir() if p.suffix == ".part"] == []
+    (row,) = audits(demo_store, "export.results")
+    assert row.after["complete"] is False
+
+
 @pytest.mark.parametrize(
     ("args", "option"),
     [
@@ -367,7 +383,7 @@ def test_cli_errors_name_the_option_and_write_nothing(demo_store, db_url, tmp_pa
         capsys, "export", *args, "-o", str(target), "--database-url", db_url, "--data-dir", str(tmp_path / "d")
     )
     assert code == 2 and option in err and "tidak ada yang ditulis" in err, err
-    assert out == "" and not target.exists() and list(tmp_path.glob("*.part")) == []
+    assert out == "" and not target.exists() and [p.name for p in tmp_path.iterdir() if p.suffix == ".part"] == []
     assert audits(demo_store, "export.results") == audits(demo_store, "export.recap") == []
 
 
@@ -397,20 +413,22 @@ def submit_live(desk: Any, payload: dict[str, Any]) -> dict[str, Any]:
 
 def test_recap_csv_equals_the_recap_api(desk, client_as) -> None:  # noqa: ANN001
     viewer = client_as("viewer")
+    stored = []
     for i, code in enumerate(TPS[:4]):
         votes = {"1": 40 + i, "2": 30, "3": 20, "4": 10, "5": 5}
-        submit_live(
-            desk,
-            {"contest": PILBUP, "tps": code, "votes": votes, "suara_tidak_sah": 1, "suara_sah": 105 + i * (i != 2)},
+        sah = 105 + i if i != 2 else 99  # the third is held: its written suara sah is not the sum
+        stored.append(
+            submit_live(desk, {"contest": PILBUP, "tps": code, "votes": votes, "suara_tidak_sah": 1, "suara_sah": sah})
         )
     small = {"1": 1, "2": 2, "3": 3, "4": 4, "5": 5}
     submit_live(desk, {"contest": PILBUP, "tps": "16.07.01.1016.001", "votes": small, "suara_tidak_sah": 0})
-    for region in ("", TALANG_KELAPA, AIR_BATU, TPS[0]):
-        query = f"contest={PILBUP}&region={region}"
+    halfway = quote(stored[1]["received_at"])
+    for region, as_of in [("", ""), (TALANG_KELAPA, ""), (AIR_BATU, ""), (TPS[0], ""), (AIR_BATU, halfway)]:
+        query = f"contest={PILBUP}&region={region}&as_of={as_of}"
         response = viewer.get(f"/api/v1/export/recap.csv?{query}")
         assert response.status_code == 200, response.get_data(as_text=True)
         rows = parse(response.get_data(as_text=True))
-        api = viewer.get(f"/api/v1/recap/{PILBUP}?region={region}").get_json()
+        api = viewer.get(f"/api/v1/recap/{PILBUP}?region={region}&as_of={as_of}").get_json()
         expected = [*api["children"], api["region"]]
         assert [r["kode"] for r in rows] == [t["code"] for t in expected]
         for row, t in zip(rows, expected, strict=True):
@@ -423,7 +441,8 @@ def test_recap_csv_equals_the_recap_api(desk, client_as) -> None:  # noqa: ANN00
             for n, share in t["shares"].items():
                 assert abs(float(row[f"persen_{n}"]) - share * 100) <= 0.005 + 1e-9
             assert abs(float(row["partisipasi"]) - t["turnout"] * 100) <= 0.005 + 1e-9
-    assert rows[-1]["tingkat"] == "tps" and rows[-1]["nama"] == "Jumlah TPS 001"
+    assert rows[-1]["kode"] == AIR_BATU and rows[-1]["tps_masuk"] == "2"  # as of the second result
+    assert rows[-1]["tingkat"] == "desa" and rows[-1]["nama"].startswith("Jumlah ")
     kabupaten = parse(viewer.get(f"/api/v1/export/recap.csv?contest={PILBUP}").get_data(as_text=True))
     assert len(kabupaten) == 22 and kabupaten[-1]["perlu_dicek"] == "1" and kabupaten[-1]["tps_masuk"] == "4"
 
