@@ -141,6 +141,7 @@ def create_app(config: Any = None) -> Any:
     server.register_blueprint(api_bp)
     server.register_blueprint(import_module("dashboard.api_photos").bp)
     server.register_blueprint(import_module("dashboard.follow_api").bp)
+    server.register_blueprint(import_module("dashboard.api_export").bp)
 
     app = dash.Dash(
         "dashboard",

@@ -1,4 +1,4 @@
-"""Command line: `python -m dashboard [serve|init|users|tokens|import] …` (no command = the demo)."""
+"""Command line: `python -m dashboard [serve|init|users|tokens|import|export] …` (no command = the demo)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from dashboard.actors import SYSTEM
+from dashboard.cli_export import add_export_parser, cmd_export
 from dashboard.cli_import import add_import_parser, cmd_import
 from dashboard.config import Config
 
@@ -61,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--region", help="batasi token reporter ke wilayah ini, mis. 16.07.08")
 
     add_import_parser(sub, _common)
+    add_export_parser(sub, _common)
     return parser
 
 
@@ -201,5 +203,7 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_tokens_create(args)
     if args.command == "import":
         return cmd_import(args)
+    if args.command == "export":
+        return cmd_export(args)
     parser.print_help()
     return 2

@@ -39,6 +39,7 @@ class Description:
     path: dict[str, str] = field(default_factory=dict)
     examples: dict[str, dict[str, Any]] = field(default_factory=dict)
     response_examples: dict[int, dict[str, Any]] = field(default_factory=dict)
+    media: dict[int, str] = field(default_factory=dict)  # answers that are not JSON: status → media type (text)
 
 
 def described(summary: str, **kwargs: Any) -> Callable:
@@ -110,6 +111,8 @@ def _responses(desc: Description, schemas: _Schemas, has_body: bool) -> dict[str
             if code in desc.response_examples:
                 media["example"] = desc.response_examples[code]
             entry["content"] = {"application/json": media}
+        elif code in desc.media:
+            entry["content"] = {desc.media[code]: {"schema": {"type": "string"}}}
         out[str(code)] = entry
     return out
 

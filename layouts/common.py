@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from dash import html
 from flask import current_app, has_request_context
@@ -30,6 +31,28 @@ def has_role(*roles: str) -> bool:
 def denied(message: str = "Halaman ini hanya untuk operator atau admin.") -> html.Div:
     """The notice shown instead of a page the principal may not use."""
     return html.Div(message, className="notice notice-denied", role="alert")
+
+
+EXPORT_PATH = "/api/v1/export"
+EXPORTERS = ("admin", "operator", "viewer")  # who may download (dashboard/api_export.py): not screens or reporters
+
+
+def export_href(kind: str, **params: Any) -> str:
+    """The address of a CSV download (`results`, `recap`, `incidents`) with the given parameters (empty ones left
+    out; lists become comma lists)."""
+    query = {}
+    for key, value in params.items():
+        text = ",".join(value) if isinstance(value, list | tuple) else str(value or "")
+        if text:
+            query[key] = text
+    return f"{EXPORT_PATH}/{kind}.csv" + (f"?{urlencode(query)}" if query else "")
+
+
+def download_link(label: str, href: str, link_id: str, title: str = "") -> html.A | None:
+    """A plain download link (`<a href download>`) for people who may export; None for screens and reporters."""
+    if not has_role(*EXPORTERS):
+        return None
+    return html.A(label, href=href, download="", id=link_id, className="download-link", title=title or None)
 
 
 def card(title: str, body: Any, class_name: str = "") -> html.Section:

@@ -20,7 +20,7 @@ from dashboard.figures import CHART_CONFIG, MAP_CONFIG, shown_regions
 from dashboard.fmt import fmt_int, fmt_wib, now_utc
 from dashboard.messages import el, incident_texts
 from data_sources import geo, incidents
-from layouts.common import card, desk, has_role, stat
+from layouts.common import card, desk, download_link, export_href, has_role, stat
 
 PATH = "/kejadian"
 HOURS = ("1", "6", "24")
@@ -99,6 +99,11 @@ def _status_value(filters: dict[str, Any]) -> list[str]:
     return chosen
 
 
+def export_params(filters: dict[str, Any], hours: str) -> dict[str, Any]:
+    """The export's query for the page's filters (the same names; `hours` counted back from the download)."""
+    return {**{k: list(filters.get(k) or []) for k in FILTER_KEYS}, "hours": hours}
+
+
 def _filters(filters: dict[str, Any], names: dict[str, str], hours: str) -> html.Div:
     statuses = {incidents.OPEN_ALIAS: "Terbuka (baru, diverifikasi, ditangani)", **INCIDENT_STATUSES}
     return html.Div(
@@ -124,6 +129,12 @@ def _filters(filters: dict[str, Any], names: dict[str, str], hours: str) -> html
                 className="kj-filter kj-filter-hours",
             ),
             dcc.Link("Hapus filter", href=PATH, className="kj-clear", id="kj-clear"),
+            download_link(
+                "Unduh CSV",
+                export_href("incidents", **export_params(filters, hours)),
+                "kj-download",
+                "Kejadian yang cocok dengan filter ini, dengan riwayat statusnya (format impor incidents)",
+            ),
         ],
         className="kj-filters",
     )

@@ -28,7 +28,7 @@ from dashboard.messages import el, recap_texts
 from dashboard.recap import RegionTotals
 from data_sources import geo, results, summary
 from data_sources.summary import ContestInfo, PaslonInfo
-from layouts.common import card, desk, stat
+from layouts.common import card, desk, download_link, export_href, stat
 from layouts.photo_view import photo_strip
 
 BOTH = "semua"
@@ -478,6 +478,26 @@ def _view_data(
     }
 
 
+def _downloads(contest: str, region: str | None) -> html.Div | None:
+    """Links to the CSV of the region shown: its recap per child region, and its TPS results."""
+    links = [
+        download_link(
+            "Unduh CSV",
+            export_href("recap", contest=contest, region=region),
+            f"rk-download-{contest}",
+            "Rekap wilayah ini per wilayah anak, saat diunduh",
+        ),
+        download_link(
+            "Hasil per TPS (CSV)",
+            export_href("results", contest=contest, region=region),
+            f"rk-download-tps-{contest}",
+            "Versi terkini hasil setiap TPS di wilayah ini (format impor tallies)",
+        ),
+    ]
+    shown = [link for link in links if link is not None]
+    return html.Div(shown, className="downloads rk-downloads") if shown else None
+
+
 # ---------------------------------------------------------------- pages
 
 
@@ -550,6 +570,7 @@ def _single(contests: list[ContestInfo], contest: ContestInfo, asked: str | None
             _tabs(contests, c, region, _valid_elsewhere(contests, region)),
             html.H2(contest.name, id="recap-contest-name", className="rk-title"),
             _breadcrumb(contest, region, names),
+            _downloads(c, region),
             html.Div(notice, className="notice notice-error", role="alert") if notice else None,
             _stats(contest, t, texts, shell),
             *body,
@@ -572,6 +593,7 @@ def _side_panel(contest: ContestInfo) -> html.Section:
     return html.Section(
         [
             html.H2(dcc.Link(contest.name, href=page_href(c)), className="card-title rk-side-title"),
+            _downloads(c, main),
             _stats(contest, t, texts, True),
             html.Div([_paslon_table(contest, texts, True), _bars(contest, t, 320)], className="rk-side-body"),
             *_live_stores(view),

@@ -87,6 +87,16 @@ MATRIX: dict[tuple[str, str], dict[str, object]] = {
         ("GET", r): {"anonymous": LOGIN, "reporter": 403, "display": 404, **dict.fromkeys(USERS, 404)}
         for r in ("/photos/<int:photo_id>", "/photos/<int:photo_id>/thumb")
     },
+    # exports: the whole internal count in one file, for people only (audited by name); screens and reporters 403
+    **{
+        ("GET", f"/api/v1/export/{kind}.csv"): {
+            "anonymous": 401,
+            "display": 403,
+            "reporter": 403,
+            **dict.fromkeys(USERS, 200 if kind != "recap" else 422),
+        }
+        for kind in ("results", "recap", "incidents")
+    },
     ("GET", "/ikuti"): {"anonymous": LOGIN, "reporter": 403, **dict.fromkeys(READERS, 302)},
     ("GET", "/api/v1/view"): {"anonymous": 401, "reporter": 403, **dict.fromkeys(READERS, 200)},
     ("GET", "/api/v1/snapshots"): {"anonymous": 401, "reporter": 403, **dict.fromkeys(READERS, 200)},
