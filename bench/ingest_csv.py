@@ -10,7 +10,7 @@ for review, 0.5 % rejected for too many ballots, 0.2 % janggal, the rest plain),
 
 1. the import through `import_tallies` (the bulk path: rules per row, batched transactions), on SQLite unless
    `--database-url` says otherwise;
-2. the same import again (every row "sama");
+2. the same import again (every row "sama"), then the export of every current result (`export results`);
 3. the per-row path (`submit_result` for each row) on `--per-row-rows` rows of its own contest;
 4. with `--profile`, cProfile of the bulk path on `--profile-rows` rows of another contest, top functions.
 
@@ -38,6 +38,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from dashboard.actors import SYSTEM  # noqa: E402
+from data_sources.exports import results_table, write_all  # noqa: E402
 from data_sources.imports import import_tallies  # noqa: E402
 from data_sources.scenario import load_scenario  # noqa: E402
 from data_sources.store import Store, default_database_url  # noqa: E402
@@ -141,6 +142,14 @@ def timed_import(
     return time.perf_counter() - started, time.process_time() - cpu, counts
 
 
+def timed_export(store: Store, path: Path) -> tuple[float, float, int]:
+    """Export every current result as `export results` writes it; returns wall-clock and CPU seconds and rows."""
+    started, cpu = time.perf_counter(), time.process_time()
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        rows = write_all(results_table(store), "csv", f.write)
+    return time.perf_counter() - started, time.process_time() - cpu, rows
+
+
 def line(label: str, rows: int, seconds: float, cpu: float, counts: dict | None = None, budget: bool = False) -> None:
     """Print one measured figure: rows per second of wall clock, and per second of this process's CPU."""
     rate = rows / seconds if seconds else float("inf")
@@ -194,6 +203,9 @@ def main(argv: list[str] | None = None) -> int:
         line("bulk import (new results)", args.rows, seconds, cpu, counts, budget=True)
         seconds, cpu, counts = timed_import(store, csv_path, work / "ulang.laporan.csv", batch=args.batch)
         line("bulk import again (all 'sama')", args.rows, seconds, cpu, counts, budget=True)
+
+        seconds, cpu, rows = timed_export(store, work / "ekspor.csv")
+        line("export results CSV (current versions)", rows, seconds, cpu)
 
         if args.per_row_rows:
             small = work / "per-row.csv"
