@@ -432,6 +432,7 @@
                 if (at >= 0) {
                     const known = s.pending[at];
                     if (Date.parse(i.updated_at) < Date.parse(known.updated_at)) { return; }  // an older state
+                    if (i.updated_at === known.updated_at && i.status === known.status) { return; }  // the same again
                     if (i.status !== UNVERIFIED) {
                         s.pending.splice(at, 1);  // taken up (or rejected): no longer waiting for anyone
                         s.acked.push(i.id);  // and never back: no status returns to baru

@@ -150,9 +150,8 @@ def test_an_incident_from_the_api_appears_on_kejadian_and_its_banner_on_ringkasa
     made = _report(desk_app, desk)
     item = f"#alert-item-{made['id']}"
     duo.wait_for_element(item, timeout=SLOW)
-    banner = duo.find_element(item).text
     for part in ("KRITIS", "Talang Kelapa · TPS 003", "Keamanan", HTML_TEXT, "Mengerti"):
-        assert part in banner, (part, banner)
+        duo.wait_for_contains_text(item, part, timeout=SLOW)
     _literal(duo, "#alert-banner")
     assert not _banner_hidden(duo)
     _wait_text(duo, "inc-open-kritis", "1")
