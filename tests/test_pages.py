@@ -118,3 +118,22 @@ def test_demo_badge_on_every_page(app, client_as) -> None:  # noqa: ANN001
     client = client_as("viewer")
     layout = client.get("/_dash-layout").get_json()
     assert "DATA SIMULASI" in texts(layout)
+
+
+def test_a_browser_asking_for_compression_gets_the_same_bytes_compressed(client_as) -> None:  # noqa: ANN001
+    """Scripts and JSON answers go compressed to a browser that asks (officials following from outside the room)."""
+    import gzip
+    import json
+
+    client = client_as("viewer")
+    page = client.get("/rekapitulasi")
+    script = next(s for s in page.get_data(as_text=True).split('"') if "dash_renderer" in s and s.endswith(".js"))
+    plain = client.get(script, headers={"Accept-Encoding": "identity"})
+    packed = client.get(script, headers={"Accept-Encoding": "gzip"})
+    assert "Content-Encoding" not in plain.headers and packed.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.get_data()) == plain.get_data()
+    assert len(packed.get_data()) < len(plain.get_data()) / 2
+    live = client.get("/api/v1/live", headers={"Accept-Encoding": "gzip"})
+    assert live.status_code == 200 and live.headers.get("Content-Encoding") == "gzip"
+    same = client.get("/api/v1/live", headers={"Accept-Encoding": "identity"}).get_json()
+    assert json.loads(gzip.decompress(live.get_data())).keys() == same.keys()
