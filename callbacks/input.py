@@ -17,7 +17,7 @@ from flask_login import current_user
 from callbacks import c1_form, chains
 from dashboard.catalog import INCIDENT_STATUSES, LOGISTICS_STATUSES, item_label
 from dashboard.fmt import WIB, fmt_int
-from data_sources import geo, incidents, logistics
+from data_sources import geo, incidents, logistics, summary
 from layouts.c1_form import desa_options
 from layouts.common import desk, has_role
 from layouts.input import (
@@ -239,7 +239,8 @@ def _register_logistics(app: Dash) -> None:
             return line_summary(None), None, None
         rows = logistics.board(desk().store, kecamatan=[kecamatan], item=[item])
         row = rows[0] if rows else None
-        return line_summary(row), row.received if row else None, row.status if row else None
+        ballots = summary.ballot_names(desk().store)
+        return line_summary(row, ballots), row.received if row else None, row.status if row else None
 
     @app.callback(
         Output("lg-in-outcome", "children"),
@@ -265,9 +266,10 @@ def _register_logistics(app: Dash) -> None:
             row = update_from_form(kecamatan, item, received, status)
         except logistics.LogisticsError as exc:
             return errors_view(exc.errors), no_update
+        ballots = summary.ballot_names(desk().store)
         done = html.Div(
-            f"Tersimpan: {row.kecamatan} · {item_label(row.item)} — {fmt_int(row.received)} dari "
+            f"Tersimpan: {row.kecamatan} · {item_label(row.item, ballots)} — {fmt_int(row.received)} dari "
             f"{fmt_int(row.needed)}, {LOGISTICS_STATUSES.get(row.status, row.status)}.",
             className="notice notice-ok",
         )
-        return done, line_summary(row)
+        return done, line_summary(row, ballots)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 STAGES = {
     "pemutakhiran-data-pemilih": "Pemutakhiran data pemilih",
     "kampanye": "Kampanye",
@@ -66,8 +68,18 @@ ITEMS_PER_TPS = {
 BALLOT_PREFIX = "surat-suara-"
 
 
-def item_label(item: str) -> str:
-    """The Indonesian label of a logistics item."""
+CONTEST_KINDS = {"pilgub": "Pilgub", "pilbup": "Pilbup", "pilwalkot": "Pilwalkot"}
+
+
+def contest_short_name(kind: str, region_name: str) -> str:
+    """A contest as officials say it: "Pilbup Banyuasin", "Pilgub Sumatera Selatan"."""
+    place = region_name.removeprefix("Kabupaten ").removeprefix("Kota ").removeprefix("Provinsi ")
+    return f"{CONTEST_KINDS.get(kind, kind)} {place}".strip()
+
+
+def item_label(item: str, ballots: Mapping[str, str] | None = None) -> str:
+    """The Indonesian label of a logistics item; ballots named after their contest (`ballots`: id → short name)."""
     if item.startswith(BALLOT_PREFIX):
-        return "Surat suara " + item.removeprefix(BALLOT_PREFIX)
+        contest = item.removeprefix(BALLOT_PREFIX)
+        return "Surat suara " + (ballots or {}).get(contest, contest)
     return ITEMS_PER_TPS.get(item, (item,))[0]

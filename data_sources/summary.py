@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from dashboard.catalog import contest_short_name
 from dashboard.rules import STATUS_REVIEW
 from data_sources.models import Contest, Incident, Logistics, Paslon, Region, Result, Tps
 from data_sources.results import current_results
@@ -83,6 +84,13 @@ def contests(store: Store) -> list[ContestInfo]:
         for p in s.scalars(select(Paslon).order_by(Paslon.contest_id, Paslon.nomor)):
             paslon[p.contest_id].append(PaslonInfo(p.nomor, p.kepala, p.wakil, p.color))
         return [ContestInfo(c.id, c.name, c.kind, c.scope_code, tuple(paslon[c.id])) for c in rows]
+
+
+def ballot_names(store: Store) -> dict[str, str]:
+    """Contest id → the short name its ballots are labelled with on the logistics board ("Pilbup Banyuasin")."""
+    with store.reader() as s:
+        rows = s.execute(select(Contest.id, Contest.kind, Region.name).join(Region, Region.code == Contest.scope_code))
+        return {cid: contest_short_name(kind, name) for cid, kind, name in rows}
 
 
 def region_names(store: Store, level: int | None = None) -> dict[str, str]:

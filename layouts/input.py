@@ -8,6 +8,7 @@ operators and admins, and their callbacks (callbacks/input.py) refuse them too.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from dash import dcc, html
@@ -189,15 +190,19 @@ def item_options(store: Any, kecamatan: str | None) -> list[dict[str, str]]:
     """The items of a kecamatan's board as dropdown options."""
     if not kecamatan:
         return []
-    return [{"label": item_label(r.item), "value": r.item} for r in logistics.board(store, kecamatan=[kecamatan])]
+    ballots = summary.ballot_names(store)
+    return [
+        {"label": item_label(r.item, ballots), "value": r.item} for r in logistics.board(store, kecamatan=[kecamatan])
+    ]
 
 
-def line_summary(row: logistics.LogisticsRow | None) -> str:
+def line_summary(row: logistics.LogisticsRow | None, ballots: Mapping[str, str] | None = None) -> str:
     """The chosen line as it stands."""
     if row is None:
         return "Pilih kecamatan dan barang."
     return (
-        f"{row.kecamatan} · {item_label(row.item)}: kebutuhan {fmt_int(row.needed)}, diterima {fmt_int(row.received)}, "
+        f"{row.kecamatan} · {item_label(row.item, ballots)}: kebutuhan {fmt_int(row.needed)}, "
+        f"diterima {fmt_int(row.received)}, "
         f"status {LOGISTICS_STATUSES.get(row.status, row.status)} (pembaruan {fmt_wib(row.updated_at, with_date=True)} "
         f"oleh {row.updated_by})."
     )

@@ -20,7 +20,7 @@ from dashboard.figures import MAP_CONFIG
 from dashboard.fmt import fmt_int, fmt_pct, fmt_wib
 from dashboard.messages import el, incident_texts, logistics_texts, recap_texts
 from dashboard.recap import RegionTotals
-from data_sources import geo, incidents, logistics, results, snapshots
+from data_sources import geo, incidents, logistics, results, snapshots, summary
 from data_sources.summary import ContestInfo
 from layouts.common import desk
 from layouts.logistik import item_order
@@ -255,7 +255,9 @@ def _incident_slide(store: Any) -> html.Section:
     )
 
 
-def _logistics_slide(rows: list[logistics.LogisticsRow], contest_ids: list[str]) -> html.Section:
+def _logistics_slide(
+    rows: list[logistics.LogisticsRow], contest_ids: list[str], ballots: dict[str, str]
+) -> html.Section:
     log = logistics_texts(rows)
     lines = []
     for item in item_order(rows, contest_ids):
@@ -267,7 +269,7 @@ def _logistics_slide(rows: list[logistics.LogisticsRow], contest_ids: list[str])
         lines.append(
             html.Div(
                 [
-                    html.Span(item_label(item), className="ly-item"),
+                    html.Span(item_label(item, ballots), className="ly-item"),
                     html.Div(
                         html.Div(className="ly-fill ly-fill-log", style={"width": f"{fraction * 100:.2f}%"}),
                         className="ly-bar",
@@ -369,7 +371,8 @@ def layout(snapshot: str | None = None, interval: str | None = None, **_params: 
     slides = [_summary_slide(heads, live, store, rows)]
     slides += [_contest_slide(contest, head, texts, live) for contest, head, texts in heads]
     if live:
-        slides += [_incident_slide(store), _logistics_slide(rows, [c.id for c, _h, _t in heads])]
+        ballots = summary.ballot_names(store)
+        slides += [_incident_slide(store), _logistics_slide(rows, [c.id for c, _h, _t in heads], ballots)]
     return html.Div(
         [
             _header(seconds, banner),

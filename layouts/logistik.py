@@ -7,7 +7,7 @@ the list and the map in the browser (assets/incidents.js, wired in callbacks/log
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from dash import dcc, html
@@ -100,7 +100,9 @@ def item_rows(rows: Sequence[LogisticsRow], items: Sequence[str], labels: dict[s
     return out
 
 
-def attention_rows(rows: Sequence[LogisticsRow], now: Any, cutoff: Any) -> list[html.Tr]:
+def attention_rows(
+    rows: Sequence[LogisticsRow], now: Any, cutoff: Any, ballots: Mapping[str, str] | None = None
+) -> list[html.Tr]:
     """Late and short lines, short first, by kecamatan (assets/incidents.js builds the same: `attentionRows`)."""
     flagged = [(logistics.line_state(r, now, cutoff), r) for r in rows]
     flagged = [(s, r) for s, r in flagged if s in (logistics.SHORT, logistics.LATE)]
@@ -109,7 +111,7 @@ def attention_rows(rows: Sequence[LogisticsRow], now: Any, cutoff: Any) -> list[
         html.Tr(
             [
                 html.Td(r.kecamatan),
-                html.Td(item_label(r.item)),
+                html.Td(item_label(r.item, ballots)),
                 html.Td(f"{fmt_int(r.received)} / {fmt_int(r.needed)}", className="num"),
                 html.Td(html.Span(logistics.LINE_STATES[s], className=f"lg-flag lg-flag-{s}")),
                 html.Td(LOGISTICS_STATUSES.get(r.status, r.status)),
@@ -147,6 +149,7 @@ def view_data(
     regions: list[str],
     polygons: bool,
     cutoff: Any,
+    ballots: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """What the browser needs to apply pushed lines."""
     return {
@@ -154,7 +157,7 @@ def view_data(
         "clock": im.clock_view(desk()),
         "cutoff": cutoff.isoformat() if cutoff else None,
         "items": items,
-        "item_labels": {i: item_label(i) for i in items},
+        "item_labels": {i: item_label(i, ballots) for i in items},
         "status_labels": LOGISTICS_STATUSES,
         "state_labels": logistics.LINE_STATES,
         "kecamatan": list(names),
@@ -175,7 +178,8 @@ def layout(**_params: str) -> html.Div:
     now = im.reference_now(d)
     cutoff = logistics.late_cutoff(store)
     items = item_order(rows, [c.id for c in summary.contests(store)])
-    labels = {i: item_label(i) for i in items}
+    ballots = summary.ballot_names(store)
+    labels = {i: item_label(i, ballots) for i in items}
     by_kec: dict[str, dict[str, LogisticsRow]] = {}
     names: dict[str, str] = {}
     for r in rows:
@@ -194,7 +198,7 @@ def layout(**_params: str) -> html.Div:
             html.Thead(
                 html.Tr(
                     [html.Th("Kecamatan"), html.Th("Kesiapan")]
-                    + [html.Th(item_label(i), className="lg-item") for i in items]
+                    + [html.Th(labels[i], className="lg-item") for i in items]
                 )
             ),
             html.Tbody([kecamatan_row(c, names[c], by_kec[c], items, now, cutoff) for c in names], id="lg-rows"),
@@ -202,7 +206,7 @@ def layout(**_params: str) -> html.Div:
         ],
         className="table logistics-table lg-matrix",
     )
-    attention = attention_rows(rows, now, cutoff)
+    attention = attention_rows(rows, now, cutoff, ballots)
     cutoff_text = fmt_wib(cutoff, with_date=True) if cutoff else "—"
     return html.Div(
         [
@@ -300,7 +304,7 @@ def layout(**_params: str) -> html.Div:
                 f"Kebutuhan surat suara = DPT + 2,5 % per TPS. Terlambat: belum diterima sesudah {cutoff_text}.",
                 className="muted lg-hint",
             ),
-            dcc.Store(id="lg-view", data=view_data(rows, items, names, regions, polygons, cutoff)),
+            dcc.Store(id="lg-view", data=view_data(rows, items, names, regions, polygons, cutoff, ballots)),
             dcc.Store(id="lg-msg"),
         ],
         id="page-logistik",

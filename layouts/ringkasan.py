@@ -15,7 +15,7 @@ from dashboard import incident_maps as im
 from dashboard.catalog import SEVERITIES, SEVERITY_COLORS, item_label
 from dashboard.fmt import now_utc
 from dashboard.messages import el, incident_texts, logistics_texts
-from data_sources import incidents, logistics
+from data_sources import incidents, logistics, summary
 from data_sources.summary import ContestInfo
 from layouts.common import card, desk, headlines, stat
 from layouts.kejadian import compact
@@ -154,7 +154,8 @@ def layout(**_params: str) -> html.Div:
     cutoff = logistics.late_cutoff(store)
     heads = headlines()
     items = item_order(rows, [c.id for c, _h, _t in heads])
-    labels = {i: item_label(i) for i in items}
+    ballots = summary.ballot_names(store)
+    labels = {i: item_label(i, ballots) for i in items}
     latest = incidents.list_incidents(store, limit=LATEST)
     view = {
         "rendered_at": now_utc().isoformat(),

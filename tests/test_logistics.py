@@ -227,7 +227,7 @@ def test_logistik_page_shows_each_kecamatan_and_item_with_late_and_short_highlig
     logistics.update(desk.store, TALANG_KELAPA, "kotak-suara", needed - 2, "kurang", "operator")
     tree = render_page(client_as("viewer"), "/logistik")
     shown = texts(tree)
-    assert "Surat suara pilbup-banyuasin" in shown and "Talang Kelapa" in shown
+    assert "Surat suara Pilbup Banyuasin" in shown and "Talang Kelapa" in shown
     assert f"{needed - 2:,}".replace(",", ".") + f" / {needed:,}".replace(",", ".") in shown
     assert "Kurang" in shown and "Kurang / rusak" in shown
     blob = json.dumps(tree)
@@ -289,3 +289,15 @@ def test_browser_line_states_match_python() -> None:
     )
     assert out["states"] == [logistics.line_state(r, m, cutoff) for r, m in cases]
     assert out["readiness"] == pytest.approx(logistics.readiness([r for r, _m in cases]))
+
+
+def test_ballots_are_named_after_their_contest_as_officials_say_it(desk) -> None:  # noqa: ANN001
+    from dashboard.catalog import contest_short_name, item_label
+    from data_sources.summary import ballot_names
+
+    names = ballot_names(desk.store)
+    assert names == {"pilbup-banyuasin": "Pilbup Banyuasin", "pilgub-sumsel": "Pilgub Sumatera Selatan"}
+    assert item_label("surat-suara-pilgub-sumsel", names) == "Surat suara Pilgub Sumatera Selatan"
+    assert item_label("surat-suara-lain", names) == "Surat suara lain"  # an unknown contest keeps its id
+    assert item_label("tinta", names) == "Tinta"
+    assert contest_short_name("pilwalkot", "Kota Palembang") == "Pilwalkot Palembang"

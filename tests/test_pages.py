@@ -100,7 +100,7 @@ def test_kejadian_shows_field_text_literally(filled, client_as) -> None:  # noqa
 
 def test_logistik_shows_needs_and_updates(filled, client_as) -> None:  # noqa: ANN001
     shown = texts(render_page(client_as("viewer"), "/logistik"))
-    assert "Surat suara pilbup-banyuasin" in shown and "Kurang" in shown and "Talang Kelapa" in shown
+    assert "Surat suara Pilbup Banyuasin" in shown and "Kurang" in shown and "Talang Kelapa" in shown
 
 
 def test_admin_lists_users_and_audit(filled, client_as) -> None:  # noqa: ANN001

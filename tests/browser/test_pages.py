@@ -122,7 +122,7 @@ def test_operator_clicks_through_every_page(served, desk) -> None:
     assert_badge(duo)
 
     open_from_nav(duo, "logistik", "logistik")
-    duo.wait_for_contains_text(".logistics-table", "Surat suara pilbup-banyuasin")
+    duo.wait_for_contains_text(".logistics-table", "Surat suara Pilbup Banyuasin")
     duo.wait_for_contains_text(".logistics-table", "Talang Kelapa")
     assert_badge(duo)
 
