@@ -21,6 +21,7 @@ import sys
 import tempfile
 import threading
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -364,7 +365,7 @@ class _SioViewer(_Recorder):
             self.client.disconnect()
 
 
-class _SocketViewer(_Recorder):
+class _SocketViewer(_Recorder, ABC):
     """A viewer on a non-blocking socket driven by its process's selector loop: what both hand-written clients
     share (reading, end of connection); each parses the bytes in `_received`."""
 
@@ -388,9 +389,9 @@ class _SocketViewer(_Recorder):
             return False
         return self._received(data)
 
+    @abstractmethod
     def _received(self, data: bytes) -> bool:
         """Parse bytes that arrived; False when they end the connection."""
-        raise NotImplementedError
 
 
 class _LightViewer(_SocketViewer):

@@ -91,7 +91,7 @@ def _json_body() -> tuple[Any, tuple[Any, int] | None]:
 
 
 @bp.before_request
-def _refuse_nul_in_url() -> Any:
+def refuse_nul_in_url() -> Any:
     """Query parameters or path parts with a NUL character name nothing (and no database stores one)."""
     bad = [k for k, v in request.args.items(multi=True) if "\x00" in k or "\x00" in v]
     if "\x00" in request.path:

@@ -8,6 +8,7 @@ same old state; each change leaves an audit row (who presents, hand-overs, freez
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -42,6 +43,7 @@ class StoredPresence:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        self._row_made = False  # the row exists (it is never deleted): no need to look again
 
     def read(self) -> dict[str, Any] | None:
         """The kept record, or None before the first change."""
@@ -79,14 +81,14 @@ class StoredPresence:
 
     def _ensure_row(self) -> None:
         """Create the (empty) row once; another process creating it at the same moment is fine."""
+        if self._row_made:
+            return
         with self.store.engine.connect() as conn:
-            if conn.execute(select(_SETTINGS.c.key).where(_SETTINGS.c.key == KEY)).first() is not None:
-                return
-        try:
-            with self.store.engine.begin() as conn:
+            found = conn.execute(select(_SETTINGS.c.key).where(_SETTINGS.c.key == KEY)).first() is not None
+        if not found:
+            with contextlib.suppress(IntegrityError), self.store.engine.begin() as conn:  # another process may win
                 conn.execute(insert(_SETTINGS).values(key=KEY, value=""))
-        except IntegrityError:
-            pass  # created by another process meanwhile: the row is there, which is all that is needed
+        self._row_made = True
 
 
 def _decoded(value: str | None) -> dict[str, Any] | None:

@@ -121,24 +121,24 @@ class TpsColumns:
     ignored: tuple[str, ...]
 
 
+def _missing(index: dict[str, int], whole: str, first: str, second: str) -> str | None:
+    """What is missing of a value given as one column (`whole`) or as two (`first` and `second`), or None."""
+    if whole in index:
+        return None
+    if first in index and second not in index:
+        return f"{second} (ada {first} tanpa {second}; atau pakai kolom {whole})"
+    if second in index and first not in index:
+        return f"{first} (ada {second} tanpa {first}; atau pakai kolom {whole})"
+    if first not in index:
+        return f"{whole} (atau {first} dan {second})"
+    return None
+
+
 def tps_columns(src: CsvSource) -> TpsColumns:
     """Find the columns; raises ImportFileError naming each missing column (nothing is stored then)."""
     index = {name: i for i, name in enumerate(src.header) if name}
-    missing = []
-    if "tps" not in index:
-        if "kode_desa" in index and "nomor_tps" not in index:
-            missing.append("nomor_tps (ada kode_desa tanpa nomor_tps; atau pakai kolom tps)")
-        elif "nomor_tps" in index and "kode_desa" not in index:
-            missing.append("kode_desa (ada nomor_tps tanpa kode_desa; atau pakai kolom tps)")
-        elif "kode_desa" not in index:
-            missing.append("tps (atau kode_desa dan nomor_tps)")
-    if "dpt" not in index:
-        if "dpt_l" in index and "dpt_p" not in index:
-            missing.append("dpt_p (ada dpt_l tanpa dpt_p; atau pakai kolom dpt)")
-        elif "dpt_p" in index and "dpt_l" not in index:
-            missing.append("dpt_l (ada dpt_p tanpa dpt_l; atau pakai kolom dpt)")
-        elif "dpt_l" not in index:
-            missing.append("dpt (atau dpt_l dan dpt_p)")
+    found_or_not = (_missing(index, "tps", "kode_desa", "nomor_tps"), _missing(index, "dpt", "dpt_l", "dpt_p"))
+    missing = [m for m in found_or_not if m]
     if missing:
         found = ", ".join(n for n in src.header if n) or "tidak ada"
         raise ImportFileError(

@@ -6,6 +6,7 @@ import os
 import re
 import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -26,6 +27,43 @@ def _require(env: str, what: str, reason: str) -> None:
     if os.environ.get(env) == "1":
         pytest.fail(f"{what} is required ({env}=1) but unavailable: {reason}")
     pytest.skip(f"{what} unavailable: {reason}")
+
+
+def require_redis(url: str = "redis://127.0.0.1:6379/0") -> str:
+    """The test Redis's URL; skip (or fail with DESK_REQUIRE_SERVICES=1) when it does not answer."""
+    import redis
+
+    try:
+        redis.Redis.from_url(url).ping()
+    except redis.RedisError as exc:
+        _require("DESK_REQUIRE_SERVICES", "Redis", str(exc))
+    return url
+
+
+def import_parser() -> Any:
+    """The `python -m dashboard import …` argument parser, as the CLI builds it."""
+    import argparse
+
+    from dashboard import cli
+    from dashboard.cli_import import add_import_parser
+
+    parser = argparse.ArgumentParser(prog="python -m dashboard")
+    add_import_parser(parser.add_subparsers(dest="command"), cli._common)
+    return parser
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """A data folder with the demo scenario in its SQLite file (for commands run on a data folder)."""
+    from data_sources.store import default_database_url
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    store = Store(default_database_url(folder))
+    store.create_schema()
+    load_scenario(store, DEMO, SYSTEM)
+    store.dispose()
+    return folder
 
 
 def _postgres_url() -> tuple[str, str]:

@@ -3,7 +3,6 @@ audited, idempotent; the catalog, the ingest path and the recap follow, also in 
 
 from __future__ import annotations
 
-import argparse
 import csv
 import json
 import subprocess
@@ -13,9 +12,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from dashboard import cli, rules
+from dashboard import rules
 from dashboard.actors import SYSTEM, Actor
-from dashboard.cli_import import add_import_parser, cmd_import
+from dashboard.cli_import import cmd_import
 from dashboard.recap_service import RecapService
 from data_sources import imports, logistics, results, tps_import
 from data_sources.imports import ImportFileError
@@ -23,7 +22,7 @@ from data_sources.models import AuditEntry, Logistics, Result, Tps
 from data_sources.scenario import load_scenario
 from data_sources.store import TPS_REVISION, Store, default_database_url
 from data_sources.tps_import import DITAMBAH, DIUBAH, DIUBAH_ADA_HASIL, TIDAK_DISIMPAN, import_tps
-from tests.conftest import DEMO, ROOT
+from tests.conftest import DEMO, ROOT, import_parser
 
 OPERATOR = Actor("operator1", "operator")
 DESA = "16.07.10.1002"  # Air Batu, Talang Kelapa: TPS 001..024 in the demo (001 has DPT 300, 002 has 169)
@@ -372,32 +371,15 @@ def test_a_kecamatan_without_tps_gets_its_logistics_lines(store, tmp_path) -> No
 # ------------------------------------------------------------------------------------------------ command line
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m dashboard")
-    add_import_parser(parser.add_subparsers(dest="command"), cli._common)
-    return parser
-
-
-@pytest.fixture
-def data_dir(tmp_path) -> Path:  # noqa: ANN001
-    folder = tmp_path / "data"
-    folder.mkdir()
-    store = Store(default_database_url(folder))
-    store.create_schema()
-    load_scenario(store, DEMO, SYSTEM)
-    store.dispose()
-    return folder
-
-
 def test_cmd_import_tps_exit_codes_messages_and_report(data_dir, tmp_path, capsys) -> None:  # noqa: ANN001
     path = write(tmp_path / "tps.csv", f"tps,dpt\n{NEW},250\n{DESA}.026,601\n")
     args = ["import", "tps", str(path), "--data-dir", str(data_dir)]
 
-    assert cmd_import(_parser().parse_args([*args, "--semua-atau-tidak"])) == 1
+    assert cmd_import(import_parser().parse_args([*args, "--semua-atau-tidak"])) == 1
     out, err = capsys.readouterr()
     assert "TIDAK ADA YANG DISIMPAN" in out and "tidak ada yang disimpan (--semua-atau-tidak)" in err
 
-    assert cmd_import(_parser().parse_args(args)) == 0
+    assert cmd_import(import_parser().parse_args(args)) == 0
     out, err = capsys.readouterr()
     assert "ditambah (TPS baru)" in out and "baris 3" in out and "dpt: 601 melebihi batas 600" in out
     assert "Peringatan: 1 baris ditolak; baris lain sudah disimpan" in err
@@ -407,12 +389,12 @@ def test_cmd_import_tps_exit_codes_messages_and_report(data_dir, tmp_path, capsy
         "3": "ditolak",
     }
 
-    assert cmd_import(_parser().parse_args([*args, "--strict", "--laporan", str(tmp_path / "lagi.csv")])) == 1
+    assert cmd_import(import_parser().parse_args([*args, "--strict", "--laporan", str(tmp_path / "lagi.csv")])) == 1
     out, _err = capsys.readouterr()
     assert "sama (sudah tersimpan)" in out and (tmp_path / "lagi.csv").exists()
 
     broken = write(tmp_path / "rusak.csv", "tps,jumlah\nx,1\n")
-    assert cmd_import(_parser().parse_args(["import", "tps", str(broken), "--data-dir", str(data_dir)])) == 2
+    assert cmd_import(import_parser().parse_args(["import", "tps", str(broken), "--data-dir", str(data_dir)])) == 2
     assert "kolom wajib tidak ada: dpt" in capsys.readouterr().err
 
     store = Store(default_database_url(data_dir))

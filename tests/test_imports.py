@@ -14,13 +14,12 @@ from sqlalchemy import delete, func, select
 
 from dashboard import cli, rules
 from dashboard.actors import Actor
-from dashboard.cli_import import add_import_parser, cmd_import
+from dashboard.cli_import import cmd_import
 from data_sources import imports, results, sirekap
 from data_sources.imports import ImportFileError, import_incidents, import_sirekap, import_tallies
 from data_sources.models import AuditEntry, Incident, Result
-from data_sources.scenario import load_scenario
 from data_sources.store import Store, default_database_url
-from tests.conftest import DEMO, ROOT, SHARED
+from tests.conftest import ROOT, SHARED, import_parser
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SIREKAP_DIR = FIXTURES / "sirekap"
@@ -488,43 +487,26 @@ def test_incident_csv_without_required_columns_stores_nothing(demo_store, tmp_pa
 # ---------------------------------------------------------------------------------------------------- command line
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m dashboard")
-    add_import_parser(parser.add_subparsers(dest="command"), cli._common)
-    return parser
-
-
-@pytest.fixture
-def data_dir(tmp_path) -> Path:  # noqa: ANN001
-    """A data folder with the demo scenario in its SQLite file."""
-    folder = tmp_path / "data"
-    folder.mkdir()
-    store = Store(default_database_url(folder))
-    store.create_schema()
-    load_scenario(store, DEMO, cli.SYSTEM)
-    store.dispose()
-    return folder
-
-
 def test_cmd_import_exit_codes_report_file_and_summary(data_dir, tmp_path, capsys) -> None:  # noqa: ANN001
     store = Store(default_database_url(data_dir))
     rows = [pilbup(store, TPS[0]), pilbup(store, "16.07.99.9999.001")]
     path = write_csv(tmp_path / "hasil.csv", HEADER, rows)
     args = ["import", "tallies", str(path), "--data-dir", str(data_dir)]
-    assert cmd_import(_parser().parse_args(args)) == 0
+    assert cmd_import(import_parser().parse_args(args)) == 0
     out, err = capsys.readouterr()
     assert "diterima" in out and "baris 3" in out and "Peringatan: 1 baris ditolak" in err
     assert [ln["baris"] for ln in read_report(tmp_path / "hasil.laporan.csv")] == ["3"]
-    assert cmd_import(_parser().parse_args([*args, "--strict"])) == 1
+    assert cmd_import(import_parser().parse_args([*args, "--strict"])) == 1
     assert "sama (sudah tersimpan)" in capsys.readouterr().out
 
     broken = tmp_path / "tidak-ada.csv"
-    assert cmd_import(_parser().parse_args(["import", "tallies", str(broken), "--data-dir", str(data_dir)])) == 2
+    assert cmd_import(import_parser().parse_args(["import", "tallies", str(broken), "--data-dir", str(data_dir)])) == 2
     assert "tidak-ada.csv: berkas tidak ada" in capsys.readouterr().err
 
     sk = ["import", "sirekap", str(SIREKAP_DIR), "--mapping", str(SIREKAP_MAP), "--contest", "pilbup-banyuasin"]
     assert (
-        cmd_import(_parser().parse_args([*sk, "--data-dir", str(data_dir), "--report", str(tmp_path / "s.csv")])) == 0
+        cmd_import(import_parser().parse_args([*sk, "--data-dir", str(data_dir), "--report", str(tmp_path / "s.csv")]))
+        == 0
     )
     assert len(read_report(tmp_path / "s.csv")) == 9
     store.dispose()
@@ -533,7 +515,7 @@ def test_cmd_import_exit_codes_report_file_and_summary(data_dir, tmp_path, capsy
 def test_help_of_import_commands() -> None:
     for command in ("tallies", "sirekap", "incidents"):
         with pytest.raises(SystemExit) as done:
-            _parser().parse_args(["import", command, "--help"])
+            import_parser().parse_args(["import", command, "--help"])
         assert done.value.code == 0
 
 

@@ -193,17 +193,11 @@ def test_at_most_ten_broadcasts_in_any_second_without_drift(app) -> None:  # noq
 
 def test_processes_sharing_a_redis_queue_number_their_messages_as_one_series(tmp_path) -> None:  # noqa: ANN001
     """Two server processes behind one Redis message queue: a viewer on either sees one gap-free sequence."""
-    import redis
-
     from dashboard import create_app
     from dashboard.config import Config
-    from tests.conftest import _require
+    from tests.conftest import require_redis
 
-    url = "redis://127.0.0.1:6379/0"
-    try:
-        redis.Redis.from_url(url).ping()
-    except redis.RedisError as exc:
-        _require("DESK_REQUIRE_SERVICES", "Redis", str(exc))
+    url = require_redis()
     data = tmp_path / "data"
     hubs = []
     for _ in range(2):

@@ -304,16 +304,10 @@ def test_login_attempts_are_limited_per_address(app) -> None:  # noqa: ANN001
 
 def test_processes_behind_one_redis_share_the_login_limit(tmp_path) -> None:  # noqa: ANN001
     """Guesses spread over two server processes count once: the eleventh is refused on either."""
-    import redis
-
     from dashboard import create_app
-    from tests.conftest import _require
+    from tests.conftest import require_redis
 
-    url = "redis://127.0.0.1:6379/0"
-    try:
-        redis.Redis.from_url(url).ping()
-    except redis.RedisError as exc:
-        _require("DESK_REQUIRE_SERVICES", "Redis", str(exc))
+    url = require_redis()
     secret = secrets.token_hex(16)  # one desk: its processes share the secret key (and so the counter)
     apps = []
     for name in ("a", "b"):
