@@ -37,7 +37,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dashboard.actors import SYSTEM  # noqa: E402
+from data_sources.domain.actors import SYSTEM  # noqa: E402
 from data_sources.exports import results_table, write_all  # noqa: E402
 from data_sources.imports import import_tallies  # noqa: E402
 from data_sources.scenario import load_scenario  # noqa: E402

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from dashboard.recap import COUNTED, HELD, NO_RESULT, RecapEngine
+from dashboard.recap.engine import COUNTED, HELD, NO_RESULT, RecapEngine
 from data_sources.summary import ContestInfo, PaslonInfo
 
 BUDGET_BUILD_S = 3.0

@@ -11,7 +11,7 @@ from typing import Any
 from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
 from flask_login import current_user
 
-from dashboard import sockets
+from dashboard.live import sockets
 from data_sources import accounts
 from data_sources.audit import AuditFilters, audit_page
 from layouts.admin import audit_view, parse_wib, tokens_table, users_table

@@ -17,9 +17,9 @@ from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
 from flask_login import current_user
 
 from callbacks import chains
-from dashboard.actors import Actor
-from dashboard.codes import normalize_tps_code
 from data_sources import photos, results
+from data_sources.domain.actors import Actor
+from data_sources.domain.codes import normalize_tps_code
 from data_sources.store import Store
 from layouts.c1_form import (
     desa_options,
@@ -249,15 +249,12 @@ def _register_actions(app: Dash) -> None:
                 return refusal({"tps": "TPS ini belum punya hasil untuk disalin"}), *keep, *same_fields
             return no_update, *keep, *numbers
         if ctx.triggered_id == "c1-confirm":
-            view, result = confirm_c1(d.store, current_user.actor, contest, tps, reason)
-            if result is None:
+            view, confirmed = confirm_c1(d.store, current_user.actor, contest, tps, reason)
+            if confirmed is None:
                 return view, *keep, *same_fields
-            d.changed("result", result)
             return view, (saved or 0) + 1, no_update, no_update, "", *same_fields
         payload = c1_payload(contest, tps, nomors, votes, sah, tidak_sah, hadir, reason)
-        view, created, done = save_c1(d.store, d.config.data_dir, current_user.actor, payload, upload)
-        if created is not None:
-            d.changed("result", created)
+        view, _created, done = save_c1(d.store, d.config.data_dir, current_user.actor, payload, upload)
         if not done:
             return view, *keep, *same_fields
         cleared = [[None] * len(ids), None, None, None]

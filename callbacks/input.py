@@ -1,8 +1,8 @@
 """Input: the operator's own writes — a C1 result (callbacks/c1_form.py), a new incident, an incident's status
 change, a logistics line.
 
-Each goes through the same domain function as the API and, once accepted, through `desk().changed(...)`, which
-pushes it to every open screen. These are server callbacks for the operator's own action only; nothing here runs
+Each goes through the same domain function as the API; once committed, the change feed carries it to every open
+screen. These are server callbacks for the operator's own action only; nothing here runs
 per viewer per event.
 """
 
@@ -15,9 +15,9 @@ from dash import Dash, Input, Output, State, dcc, html, no_update
 from flask_login import current_user
 
 from callbacks import c1_form, chains
-from dashboard.catalog import INCIDENT_STATUSES, LOGISTICS_STATUSES, item_label
-from dashboard.fmt import WIB, fmt_int
 from data_sources import geo, incidents, logistics, summary
+from data_sources.domain.fmt import WIB, fmt_int
+from data_sources.domain.vocab import INCIDENT_STATUSES, LOGISTICS_STATUSES, item_label
 from layouts.c1_form import desa_options
 from layouts.common import desk, has_role
 from layouts.input import (
@@ -108,25 +108,22 @@ def incident_payload(
 
 
 def create_from_form(payload: dict[str, Any]) -> dict[str, Any]:
-    """Store a new incident as the API does (same validation and area), and push it."""
+    """Store a new incident as the API does (same validation and area)."""
     d = desk()
     area = incidents.regency_area(d.store, geo.load_boundaries(d.config.boundaries))
     data = incidents.create_incident(d.store, payload, current_user.actor, area)
-    d.changed("incident", data)
     return data
 
 
 def change_from_form(incident_id: int, status: str | None, note: str | None) -> dict[str, Any]:
-    """Change an incident's status as the API does, and push it."""
+    """Change an incident's status as the API does."""
     data = incidents.change_status(desk().store, incident_id, status, current_user.actor, note)
-    desk().changed("incident", data)
     return data
 
 
 def update_from_form(kecamatan: str | None, item: str | None, received: Any, status: str | None) -> Any:
-    """Record a logistics line as the API does, and push it."""
+    """Record a logistics line as the API does."""
     row = logistics.update(desk().store, kecamatan, item, received, status, current_user.actor.name)
-    desk().changed("logistics", row)
     return row
 
 

@@ -15,8 +15,8 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 
-from dashboard.actors import Actor
 from data_sources import accounts
+from data_sources.domain.actors import Actor
 
 OPEN_PATHS = {"/login", "/healthz", "/_favicon.ico", "/favicon.ico"}
 OPEN_PREFIXES = ("/assets/", "/_dash-component-suites/")

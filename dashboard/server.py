@@ -1,6 +1,6 @@
 """The production server: gevent's WSGI server with WebSocket support, one process, a greenlet per connection.
 
-`serve` patches the standard library for gevent before the app is imported (see `dashboard.cli`), so blocking
+`serve` patches the standard library for gevent before the app is imported (see `dashboard.cli.main`), so blocking
 calls (database drivers, sleeps, locks) yield to other connections. Several processes can share the load
 through the Redis message queue (`--message-queue`).
 """
@@ -19,16 +19,14 @@ log = logging.getLogger(__name__)
 
 def build_server(config: Config) -> Any:
     """Create the app and, in demo mode, start the election-day simulator; returns the Dash app."""
-    from dashboard import create_app
+    from dashboard.app import create_app
 
     app = create_app(config)
     desk = app.server.extensions["desk"]
-    if config.message_queue:  # several processes: each one's recap also follows what the others store
-        desk.recap.follow_store()
     if config.simulator:
         from data_sources.simulator import Simulator
 
-        desk.simulator = Simulator(desk.store, speed=config.speed, notify=desk.changed)
+        desk.simulator = Simulator(desk.store, speed=config.speed)
         desk.simulator.start()
     return app
 

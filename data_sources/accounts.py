@@ -11,8 +11,8 @@ from datetime import datetime
 from sqlalchemy import bindparam, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from dashboard.actors import ROLES_TOKEN, ROLES_USER
-from dashboard.fmt import now_utc
+from data_sources.domain.actors import ROLES_TOKEN, ROLES_USER
+from data_sources.domain.fmt import now_utc
 from data_sources.models import ApiToken, Region, User
 from data_sources.store import Store, audit
 

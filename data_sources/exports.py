@@ -26,9 +26,9 @@ from typing import Any, Protocol
 import orjson
 from sqlalchemy import or_, select
 
-from dashboard.codes import is_within, region_level
-from dashboard.fmt import WIB
-from dashboard.rules import STATUS_REVIEW
+from data_sources.domain.codes import is_within, region_level
+from data_sources.domain.fmt import WIB
+from data_sources.domain.rules import STATUS_REVIEW
 from data_sources.errors import FieldErrors
 from data_sources.models import Incident, IncidentEvent, Region, Result, Tps
 from data_sources.results import current_results_query
@@ -54,7 +54,7 @@ class ExportError(FieldErrors):
 
 
 class RecapSource(Protocol):
-    """What the recap export needs of the recap service (dashboard.recap_service.RecapService)."""
+    """What the recap export needs of the recap service (dashboard.recap.service.RecapService)."""
 
     def contest(self, contest_id: str) -> Any:
         """A contest with its paslon, or None."""

@@ -29,11 +29,11 @@ from typing import Any, TextIO
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from dashboard import rules
-from dashboard.actors import Actor
-from dashboard.codes import is_within, normalize_tps_code
-from dashboard.fmt import WIB, fmt_int
 from data_sources import sirekap
+from data_sources.domain import rules
+from data_sources.domain.actors import Actor
+from data_sources.domain.codes import is_within, normalize_tps_code
+from data_sources.domain.fmt import WIB, fmt_int
 from data_sources.incidents import IncidentError, create_incident
 from data_sources.models import AuditEntry, Incident, Result
 from data_sources.results import (

@@ -10,8 +10,11 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from dashboard.actors import Actor
-from dashboard.catalog import (
+from data_sources import geo
+from data_sources.domain.actors import Actor
+from data_sources.domain.codes import is_within, normalize_tps_code
+from data_sources.domain.fmt import now_utc
+from data_sources.domain.vocab import (
     CATEGORIES,
     INCIDENT_STATUSES,
     INCIDENT_TRANSITIONS,
@@ -19,9 +22,6 @@ from dashboard.catalog import (
     SEVERITIES,
     STAGES,
 )
-from dashboard.codes import is_within, normalize_tps_code
-from dashboard.fmt import now_utc
-from data_sources import geo
 from data_sources.errors import FieldErrors
 from data_sources.models import Incident, IncidentEvent, Region, Tps
 from data_sources.store import Store, audit

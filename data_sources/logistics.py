@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dashboard.catalog import BALLOT_PREFIX, ITEMS_PER_TPS, LOGISTICS_STATUSES
-from dashboard.fmt import WIB, fmt_int, now_utc
-from dashboard.rules import ballots_printed
+from data_sources.domain.fmt import WIB, fmt_int, now_utc
+from data_sources.domain.rules import ballots_printed
+from data_sources.domain.vocab import BALLOT_PREFIX, ITEMS_PER_TPS, LOGISTICS_STATUSES
 from data_sources.errors import FieldErrors
 from data_sources.models import Contest, Logistics, Region, Tps
 from data_sources.store import Store, audit

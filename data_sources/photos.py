@@ -21,9 +21,9 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from dashboard.actors import Actor
-from dashboard.codes import is_within, normalize_tps_code
-from dashboard.fmt import now_utc
+from data_sources.domain.actors import Actor
+from data_sources.domain.codes import is_within, normalize_tps_code
+from data_sources.domain.fmt import now_utc
 from data_sources.models import Result, ResultPhoto
 from data_sources.store import Store, audit
 

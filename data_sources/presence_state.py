@@ -1,4 +1,4 @@
-"""The presenter and view state of vicon sessions, kept in the database (a `dashboard.presence.Keeper`).
+"""The presenter and view state of vicon sessions, kept in the database (a `dashboard.live.presence.Keeper`).
 
 One settings row holds it as JSON, so a restarted server keeps the presenter and a frozen view, and every server
 process of one desk (behind one message queue) reads and changes the same state. A change locks the row before
@@ -18,7 +18,7 @@ import orjson
 from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from dashboard.fmt import now_utc
+from data_sources.domain.fmt import now_utc
 from data_sources.models import AuditEntry, Setting
 from data_sources.store import Store
 

@@ -19,10 +19,10 @@ from typing import Any
 from sqlalchemy import Connection, and_, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
-from dashboard import rules
-from dashboard.actors import Actor
-from dashboard.codes import is_within, normalize_tps_code
-from dashboard.fmt import now_utc
+from data_sources.domain import rules
+from data_sources.domain.actors import Actor
+from data_sources.domain.codes import is_within, normalize_tps_code
+from data_sources.domain.fmt import now_utc
 from data_sources.models import AuditEntry, Result
 from data_sources.store import Store, reserve_ids
 

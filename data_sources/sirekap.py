@@ -24,8 +24,8 @@ from typing import Any
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError
 
-from dashboard.codes import normalize_tps_code
-from dashboard.fmt import WIB
+from data_sources.domain.codes import normalize_tps_code
+from data_sources.domain.fmt import WIB
 
 LENGKAP = "lengkap"
 HANYA_SUARA = "hanya suara"

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from dashboard.fmt import fmt_wib, now_utc
+from data_sources.domain.fmt import fmt_wib, now_utc
 from data_sources.models import Snapshot
 from data_sources.store import Store, audit
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,8 +15,10 @@ from sqlalchemy import Connection, Table, create_engine, event, insert, select, 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from dashboard.fmt import now_utc
+from data_sources.domain.fmt import now_utc
 from data_sources.models import AuditEntry, Base, Contest, Paslon, Setting, Tps
+
+log = logging.getLogger(__name__)
 
 
 def default_database_url(data_dir: Path) -> str:
@@ -30,6 +33,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+
+
+def _mark_written(conn: Connection) -> None:
+    """A transaction is about to commit on this connection: its check-in will tell the commit listeners."""
+    conn.info["wrote"] = True
 
 
 _JSON_OPTIONS = orjson.OPT_NON_STR_KEYS  # {1: 120} is stored as {"1": 120}, as the standard library does
@@ -89,11 +97,29 @@ class Store:
         self.engine: Engine = create_engine(url, **kwargs)
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
+        self._committed: list[Callable[[], None]] = []
+        event.listen(self.engine, "commit", _mark_written)
+        event.listen(self.engine, "checkin", self._checked_in)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._catalog: Catalog | None = None
         self._catalog_checked = 0.0  # time.monotonic() of the last look at the TPS revision
         self.catalog_recheck = CATALOG_RECHECK_SECONDS
         self._bulk: dict[tuple[str, tuple[str, ...]], BulkInsert] = {}
+
+    def on_commit(self, listener: Callable[[], None]) -> None:
+        """Call `listener` (cheap, no database work) after each transaction this store committed, once its
+        connection is back in the pool: what follows the change feed wakes at once for a write of this process
+        (another process's writes are found by looking at the feed)."""
+        self._committed.append(listener)
+
+    def _checked_in(self, _dbapi_connection: Any, record: Any) -> None:
+        if record is None or not record.info.pop("wrote", False):
+            return
+        for listener in list(self._committed):
+            try:
+                listener()
+            except Exception:  # a listener's failure never fails the write that was committed
+                log.exception("commit listener failed")
 
     def create_schema(self) -> None:
         """Create every table that is missing."""

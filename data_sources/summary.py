@@ -8,8 +8,8 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from dashboard.catalog import contest_short_name
-from dashboard.rules import STATUS_REVIEW
+from data_sources.domain.rules import STATUS_REVIEW
+from data_sources.domain.vocab import contest_short_name
 from data_sources.models import Contest, Incident, Logistics, Paslon, Region, Result, Tps
 from data_sources.results import current_results
 from data_sources.store import Store

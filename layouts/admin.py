@@ -13,10 +13,10 @@ from typing import Any
 
 from dash import dcc, html
 
-from dashboard.actors import ROLES_TOKEN, ROLES_USER
-from dashboard.fmt import WIB, fmt_int, fmt_wib
 from data_sources import accounts, summary
 from data_sources.audit import AuditPage, audit_facets, audit_page, change_text
+from data_sources.domain.actors import ROLES_TOKEN, ROLES_USER
+from data_sources.domain.fmt import WIB, fmt_int, fmt_wib
 from layouts.common import card, denied, desk, has_role, principal, table
 from layouts.forms import choice, field, row
 from layouts.snapshots_admin import snapshots_card

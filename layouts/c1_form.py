@@ -12,10 +12,10 @@ from typing import Any
 
 from dash import dcc, html
 
-from dashboard.codes import normalize_tps_code
-from dashboard.fmt import fmt_int
-from dashboard.rules import STATUS_REVIEW, ballots_printed
 from data_sources import photos, summary
+from data_sources.domain.codes import normalize_tps_code
+from data_sources.domain.fmt import fmt_int
+from data_sources.domain.rules import STATUS_REVIEW, ballots_printed
 from layouts.common import card
 from layouts.forms import choice, field, number, row
 from layouts.photo_view import thumbs

@@ -6,13 +6,15 @@ from typing import Any
 from urllib.parse import urlencode
 
 from dash import html
-from flask import current_app, has_request_context
+from flask import has_request_context
 from flask_login import current_user
 
+from dashboard.desk import Desk, current_desk
 
-def desk() -> Any:
-    """The running app's Desk (config, store, hub)."""
-    return current_app.extensions["desk"]
+
+def desk() -> Desk:
+    """The running app's Desk (config, store, live recap, hub)."""
+    return current_desk()
 
 
 def principal() -> Any | None:
@@ -85,7 +87,7 @@ def table(
 
 def headlines() -> list[tuple[Any, Any, dict[str, str]]]:
     """(contest, headline totals, display texts) of every contest, from the live recap."""
-    from dashboard.messages import recap_texts
+    from dashboard.live.messages import recap_texts
     from data_sources.results import last_received
 
     d = desk()

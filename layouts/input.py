@@ -13,8 +13,10 @@ from typing import Any
 
 from dash import dcc, html
 
-from dashboard import incident_maps as im
-from dashboard.catalog import (
+from dashboard.charts import incident_maps as im
+from data_sources import incidents, logistics, summary
+from data_sources.domain.fmt import fmt_int, fmt_wib
+from data_sources.domain.vocab import (
     CATEGORIES,
     INCIDENT_STATUSES,
     LOGISTICS_STATUSES,
@@ -23,8 +25,6 @@ from dashboard.catalog import (
     STAGES,
     item_label,
 )
-from dashboard.fmt import fmt_int, fmt_wib
-from data_sources import incidents, logistics, summary
 from layouts.c1_form import c1_card
 from layouts.common import card, denied, desk, has_role
 from layouts.forms import choice, field, number, options, row

@@ -14,12 +14,12 @@ from urllib.parse import urlencode
 
 from dash import dcc, html
 
-from dashboard import incident_maps as im
-from dashboard.catalog import CATEGORIES, INCIDENT_STATUSES, OPEN_STATUSES, SEVERITIES, SEVERITY_COLORS, STAGES
-from dashboard.figures import CHART_CONFIG, MAP_CONFIG, shown_regions
-from dashboard.fmt import fmt_int, fmt_wib, now_utc
-from dashboard.messages import el, incident_texts
+from dashboard.charts import incident_maps as im
+from dashboard.charts.figures import CHART_CONFIG, MAP_CONFIG, shown_regions
+from dashboard.live.messages import el, incident_texts
 from data_sources import geo, incidents
+from data_sources.domain.fmt import fmt_int, fmt_wib, now_utc
+from data_sources.domain.vocab import CATEGORIES, INCIDENT_STATUSES, OPEN_STATUSES, SEVERITIES, SEVERITY_COLORS, STAGES
 from layouts.common import card, desk, download_link, export_href, has_role, stat
 
 PATH = "/kejadian"

@@ -14,13 +14,13 @@ from typing import Any
 
 from dash import dcc, html
 
-from dashboard import incident_maps as im
-from dashboard.catalog import SEVERITIES, item_label
-from dashboard.figures import MAP_CONFIG
-from dashboard.fmt import fmt_int, fmt_pct, fmt_wib
-from dashboard.messages import el, incident_texts, logistics_texts, recap_texts
-from dashboard.recap import RegionTotals
+from dashboard.charts import incident_maps as im
+from dashboard.charts.figures import MAP_CONFIG
+from dashboard.live.messages import el, incident_texts, logistics_texts, recap_texts
+from dashboard.recap.engine import RegionTotals
 from data_sources import geo, incidents, logistics, results, snapshots, summary
+from data_sources.domain.fmt import fmt_int, fmt_pct, fmt_wib
+from data_sources.domain.vocab import SEVERITIES, item_label
 from data_sources.summary import ContestInfo
 from layouts.common import desk
 from layouts.logistik import item_order

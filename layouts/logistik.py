@@ -12,12 +12,12 @@ from typing import Any
 
 from dash import dcc, html
 
-from dashboard import incident_maps as im
-from dashboard.catalog import BALLOT_PREFIX, ITEMS_PER_TPS, LOGISTICS_STATUSES, item_label
-from dashboard.figures import MAP_CONFIG, shown_regions
-from dashboard.fmt import fmt_int, fmt_pct, fmt_wib, now_utc
-from dashboard.messages import el, logistics_texts
+from dashboard.charts import incident_maps as im
+from dashboard.charts.figures import MAP_CONFIG, shown_regions
+from dashboard.live.messages import el, logistics_texts
 from data_sources import geo, logistics, summary
+from data_sources.domain.fmt import fmt_int, fmt_pct, fmt_wib, now_utc
+from data_sources.domain.vocab import BALLOT_PREFIX, ITEMS_PER_TPS, LOGISTICS_STATUSES, item_label
 from data_sources.logistics import LogisticsRow
 from layouts.common import card, desk, stat
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from dash import html
 
-from dashboard.fmt import fmt_wib
 from data_sources import photos
+from data_sources.domain.fmt import fmt_wib
 from layouts.common import has_role
 
 PHOTO_VIEWERS = ("admin", "operator", "viewer")

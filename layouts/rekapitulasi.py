@@ -3,7 +3,7 @@
 URL: `/rekapitulasi?contest=<id>&region=<code>`; `contest=semua` puts every contest's headline and bar chart
 side by side. The page is rendered once with the state of the moment; pushed `recap` messages then change
 its numbers and figures in the browser (assets/recap.js, wired in callbacks/rekapitulasi.py):
-- at the contest's main region the headline uses the shell's element ids (`dashboard.messages.el`), and the
+- at the contest's main region the headline uses the shell's element ids (`dashboard.live.messages.el`), and the
   table, bars, progress bar, time series and map take the message's totals and children;
 - deeper down the headline ids carry an `rk-` prefix and the browser fetches `/api/v1/recap/…?region=` when the
   message names the region as changed; the map (kecamatan) always follows the message;
@@ -20,13 +20,13 @@ from urllib.parse import urlencode
 
 from dash import dcc, html
 
-from dashboard import maps
-from dashboard.codes import is_within, region_level
-from dashboard.figures import CHART_CONFIG, MAP_CONFIG
-from dashboard.fmt import fmt_int, fmt_pct, fmt_wib, now_utc
-from dashboard.messages import el, recap_texts
-from dashboard.recap import RegionTotals
+from dashboard.charts import maps
+from dashboard.charts.figures import CHART_CONFIG, MAP_CONFIG
+from dashboard.live.messages import el, recap_texts
+from dashboard.recap.engine import RegionTotals
 from data_sources import geo, results, summary
+from data_sources.domain.codes import is_within, region_level
+from data_sources.domain.fmt import fmt_int, fmt_pct, fmt_wib, now_utc
 from data_sources.summary import ContestInfo, PaslonInfo
 from layouts.common import card, desk, download_link, export_href, stat
 from layouts.photo_view import photo_strip

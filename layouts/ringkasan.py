@@ -1,7 +1,7 @@
 """Ringkasan: the one-screen summary — each contest's progress and leader, open incidents by severity, logistics
 readiness, and the time of the last change of each.
 
-The shell applies the pushed texts (ids from `dashboard.messages.el`); assets/incidents.js (wired in
+The shell applies the pushed texts (ids from `dashboard.live.messages.el`); assets/incidents.js (wired in
 callbacks/ringkasan.py) moves the progress bars, keeps the latest incidents list and the logistics counts.
 """
 
@@ -11,11 +11,11 @@ from typing import Any
 
 from dash import dcc, html
 
-from dashboard import incident_maps as im
-from dashboard.catalog import SEVERITIES, SEVERITY_COLORS, item_label
-from dashboard.fmt import now_utc
-from dashboard.messages import el, incident_texts, logistics_texts
+from dashboard.charts import incident_maps as im
+from dashboard.live.messages import el, incident_texts, logistics_texts
 from data_sources import incidents, logistics, summary
+from data_sources.domain.fmt import now_utc
+from data_sources.domain.vocab import SEVERITIES, SEVERITY_COLORS, item_label
 from data_sources.summary import ContestInfo
 from layouts.common import card, desk, headlines, stat
 from layouts.kejadian import compact

@@ -9,12 +9,12 @@ import dash
 from dash import dcc, html
 from dash_socketio import DashSocketIO
 
-from dashboard import PAGES
-from dashboard.fmt import fmt_wib, now_utc, to_wib
-from dashboard.incident_maps import labels
+from dashboard.charts.incident_maps import labels
 from data_sources import incidents, summary
+from data_sources.domain.fmt import fmt_wib, now_utc, to_wib
 from layouts.common import desk, principal
 from layouts.follow import follow_parts
+from layouts.pages import PAGES
 
 EVENTS = ["recap", "incident", "logistics", "heartbeat"]
 SEVERE = ("tinggi", "kritis")  # severities announced on every screen

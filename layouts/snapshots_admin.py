@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dash import html
 
-from dashboard.fmt import fmt_wib
 from data_sources import snapshots
+from data_sources.domain.fmt import fmt_wib
 from layouts.common import card, desk, table
 
 

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from dashboard.actors import SYSTEM
 from dashboard.config import Config
 from data_sources.accounts import set_user
+from data_sources.domain.actors import SYSTEM
 from data_sources.scenario import load_scenario
 from data_sources.store import Store
 
@@ -44,8 +44,8 @@ def import_parser() -> Any:
     """The `python -m dashboard import …` argument parser, as the CLI builds it."""
     import argparse
 
-    from dashboard import cli
-    from dashboard.cli_import import add_import_parser
+    from dashboard.cli import main as cli
+    from dashboard.cli.imports import add_import_parser
 
     parser = argparse.ArgumentParser(prog="python -m dashboard")
     add_import_parser(parser.add_subparsers(dest="command"), cli._common)
@@ -120,15 +120,18 @@ def demo_store(store: Store) -> Store:
 
 @pytest.fixture
 def app(tmp_path: Path, db_url: str):
-    """The Dash app on the demo scenario, with one user per role."""
-    from dashboard import create_app
+    """The Dash app on the demo scenario, with one user per role (stored before the app starts, as on a desk
+    that was set up by the command line)."""
+    from dashboard.app import create_app
 
+    setup = Store(db_url)
+    setup.create_schema()
+    load_scenario(setup, DEMO, SYSTEM)
+    for role in ("admin", "operator", "viewer"):
+        set_user(setup, role, role, PASSWORD, "uji")
+    setup.dispose()
     dash_app = create_app(Config(data_dir=tmp_path / "data", database_url=db_url, testing=True, background_push=False))
     desk = dash_app.server.extensions["desk"]
-    load_scenario(desk.store, DEMO, SYSTEM)
-    desk.recap.rebuild()
-    for role in ("admin", "operator", "viewer"):
-        set_user(desk.store, role, role, PASSWORD, "uji")
     yield dash_app
     desk.hub.stop()
     desk.store.dispose()

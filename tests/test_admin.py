@@ -7,10 +7,10 @@ from datetime import timedelta
 import pytest
 
 from callbacks import admin as cb
-from dashboard.actors import Actor
-from dashboard.fmt import WIB, now_utc
 from data_sources import accounts, results
 from data_sources.audit import AuditFilters, audit_facets, audit_page, change_text
+from data_sources.domain.actors import Actor
+from data_sources.domain.fmt import WIB, now_utc
 from tests.conftest import PASSWORD, login, render_page, texts
 
 

@@ -23,7 +23,9 @@ from schemathesis.specs.openapi.checks import (
 )
 from sqlalchemy import func, select
 
-from dashboard import api_models, presence, recap
+from dashboard.api import models as api_models
+from dashboard.live import presence
+from dashboard.recap import engine as recap
 from data_sources import accounts, logistics, photos, snapshots, summary
 from data_sources.models import AuditEntry, Result
 
@@ -190,7 +192,7 @@ def test_the_documented_request_examples_are_accepted(app, client_as, document) 
 
 def test_real_answers_match_the_documented_models(client_as) -> None:  # noqa: ANN001
     """Answers with real data (a stored result, an incident, a logistics line) fit the documented schemas."""
-    from dashboard import api_models as m
+    from dashboard.api import models as m
 
     operator = client_as("operator")
     votes = {"1": 40, "2": 30, "3": 20, "4": 10, "5": 5}

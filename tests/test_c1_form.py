@@ -9,9 +9,9 @@ import pytest
 from PIL import Image
 
 from callbacks import c1_form as cb
-from dashboard.actors import Actor
-from dashboard.rules import ballots_printed
 from data_sources import photos, results
+from data_sources.domain.actors import Actor
+from data_sources.domain.rules import ballots_printed
 from tests.test_admin import said
 
 CONTEST = "pilbup-banyuasin"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import rules
+from data_sources.domain import rules
 
 ASSETS = Path(__file__).resolve().parent.parent / "dashboard" / "assets"
 HARNESS = """

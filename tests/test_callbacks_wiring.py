@@ -8,7 +8,7 @@ from typing import Any
 
 from plotly.utils import PlotlyJSONEncoder
 
-from dashboard import PAGES
+from layouts.pages import PAGES
 from tests.conftest import render_page
 
 

@@ -17,10 +17,10 @@ from urllib.parse import parse_qs, quote, urlsplit
 import pytest
 from sqlalchemy import select
 
-from dashboard import cli
-from dashboard.actors import SYSTEM, Actor
-from dashboard.fmt import WIB, now_utc
+from dashboard.cli import main as cli
 from data_sources import accounts, exports, geo, incidents, results
+from data_sources.domain.actors import SYSTEM, Actor
+from data_sources.domain.fmt import WIB, now_utc
 from data_sources.imports import import_incidents, import_tallies
 from data_sources.models import AuditEntry
 from data_sources.scenario import load_scenario
@@ -407,7 +407,6 @@ def desk(app) -> Any:  # noqa: ANN001
 def submit_live(desk: Any, payload: dict[str, Any]) -> dict[str, Any]:
     """A result through the ingest path, folded into the live recap as the API does."""
     result = submit(desk.store, payload)
-    desk.changed("result", result)
     return result
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from dashboard.codes import is_within, normalize_tps_code
-from dashboard.fmt import fmt_int, fmt_pct, fmt_wib
+from data_sources.domain.codes import is_within, normalize_tps_code
+from data_sources.domain.fmt import fmt_int, fmt_pct, fmt_wib
 
 
 def test_numbers_in_indonesian_notation() -> None:

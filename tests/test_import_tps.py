@@ -4,25 +4,19 @@ audited, idempotent; the catalog, the ingest path and the recap follow, also in 
 from __future__ import annotations
 
 import csv
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from dashboard import rules
-from dashboard.actors import SYSTEM, Actor
-from dashboard.cli_import import cmd_import
-from dashboard.recap_service import RecapService
-from data_sources import imports, logistics, results, tps_import
+from dashboard.recap.service import RecapService
+from data_sources import imports, results
+from data_sources.domain import rules
+from data_sources.domain.actors import Actor
 from data_sources.imports import ImportFileError
 from data_sources.models import AuditEntry, Logistics, Result, Tps
-from data_sources.scenario import load_scenario
-from data_sources.store import TPS_REVISION, Store, default_database_url
+from data_sources.store import TPS_REVISION, Store
 from data_sources.tps_import import DITAMBAH, DIUBAH, DIUBAH_ADA_HASIL, TIDAK_DISIMPAN, import_tps
-from tests.conftest import DEMO, ROOT, import_parser
 
 OPERATOR = Actor("operator1", "operator")
 DESA = "16.07.10.1002"  # Air Batu, Talang Kelapa: TPS 001..024 in the demo (001 has DPT 300, 002 has 169)
@@ -297,7 +291,7 @@ def test_results_are_accepted_for_a_new_tps_and_a_second_process_notices(demo_st
         assert NEW not in server.catalog().tps_dpt
         server.catalog_recheck = 0.0  # … after it, the revision differs and the catalog is read again
         assert server.catalog().tps_dpt[NEW] == 250
-        assert recap.refresh() and recap.take_rebuilt() and not recap.take_rebuilt()
+        assert recap.refresh()
         head, _ = recap.totals(PILBUP)
         assert (head.tps_total, head.dpt) == (total_before + 1, dpt_before + 250 + 1)
         assert not recap.refresh()  # unchanged since: no rebuild
@@ -326,8 +320,7 @@ def test_the_recap_rebuilds_when_a_result_names_a_tps_it_does_not_know_yet(demo_
 
 def test_a_running_server_broadcasts_the_new_totals(app, tmp_path, client_as) -> None:  # noqa: ANN001
     desk = app.server.extensions["desk"]
-    desk.recap.take_rebuilt()
-    desk.follow_tps_list()
+    desk.hub.flush()
     assert desk.hub.flush() == 0  # nothing changed: nothing sent
     other = Store(desk.store.url)  # the command line, another process
     try:
@@ -335,9 +328,7 @@ def test_a_running_server_broadcasts_the_new_totals(app, tmp_path, client_as) ->
     finally:
         other.dispose()
     assert report.stored == 1
-    desk.store.catalog_recheck = 0.0
-    desk.follow_tps_list()  # what the realtime hub does while idle
-    assert desk.hub.flush() >= 3  # both contests' recaps and the logistics board
+    assert desk.hub.flush() >= 3  # the change feed says the TPS list changed: both contests' recaps, logistics
     sent = desk.hub.last_published[f"recap:{PILBUP}"]
     assert sent["totals"]["tps_total"] == 2565 and sent["text"][f"{PILBUP}-reported"] == "0 / 2.565 TPS"
     viewer = client_as("viewer")
@@ -345,87 +336,8 @@ def test_a_running_server_broadcasts_the_new_totals(app, tmp_path, client_as) ->
     assert (answer["region"]["tps_total"], answer["region"]["dpt"]) == (25, 5356 + 250)
 
 
-def test_a_kecamatan_without_tps_gets_its_logistics_lines(store, tmp_path) -> None:  # noqa: ANN001
-    scenario = json.loads(DEMO.read_text(encoding="utf-8"))
-    scenario["tps"] = [t for t in scenario["tps"] if t["code"].startswith(KEC + ".")]
-    small = write(tmp_path / "kecil.json", json.dumps(scenario))
-    load_scenario(store, small, SYSTEM)
-    other_kec = "16.07.08"
-    with store.reader() as s:
-        assert not s.scalars(select(Logistics).where(Logistics.kecamatan_code == other_kec)).first()
-        desa = s.scalars(select(Tps.desa_code)).first()
-    assert desa.startswith(KEC)
-    from data_sources.models import Region
-
-    with store.reader() as s:
-        target = s.scalars(select(Region.code).where(Region.parent_code == other_kec).order_by(Region.code)).first()
-    report = import_tps(store, write(tmp_path / "tps.csv", f"tps,dpt\n{target}.001,200\n"))
-    assert report.counts[DITAMBAH] == 1
-    with store.reader() as s:
-        expected = logistics.needs(s, [other_kec])[other_kec]
-    assert expected["surat-suara-" + PILBUP] == rules.ballots_printed(200)
-    assert needed(store, other_kec, "surat-suara-" + PILBUP) == rules.ballots_printed(200)
-    assert needed(store, other_kec, "tinta") == 2
-
-
-# ------------------------------------------------------------------------------------------------ command line
-
-
-def test_cmd_import_tps_exit_codes_messages_and_report(data_dir, tmp_path, capsys) -> None:  # noqa: ANN001
-    path = write(tmp_path / "tps.csv", f"tps,dpt\n{NEW},250\n{DESA}.026,601\n")
-    args = ["import", "tps", str(path), "--data-dir", str(data_dir)]
-
-    assert cmd_import(import_parser().parse_args([*args, "--semua-atau-tidak"])) == 1
-    out, err = capsys.readouterr()
-    assert "TIDAK ADA YANG DISIMPAN" in out and "tidak ada yang disimpan (--semua-atau-tidak)" in err
-
-    assert cmd_import(import_parser().parse_args(args)) == 0
-    out, err = capsys.readouterr()
-    assert "ditambah (TPS baru)" in out and "baris 3" in out and "dpt: 601 melebihi batas 600" in out
-    assert "Peringatan: 1 baris ditolak; baris lain sudah disimpan" in err
-    assert "Server yang sedang berjalan memakai daftar TPS baru" in out
-    assert {r["baris"]: r["hasil"] for r in read_report(tmp_path / "tps.laporan.csv")} == {
-        "2": "ditambah",
-        "3": "ditolak",
-    }
-
-    assert cmd_import(import_parser().parse_args([*args, "--strict", "--laporan", str(tmp_path / "lagi.csv")])) == 1
-    out, _err = capsys.readouterr()
-    assert "sama (sudah tersimpan)" in out and (tmp_path / "lagi.csv").exists()
-
-    broken = write(tmp_path / "rusak.csv", "tps,jumlah\nx,1\n")
-    assert cmd_import(import_parser().parse_args(["import", "tps", str(broken), "--data-dir", str(data_dir)])) == 2
-    assert "kolom wajib tidak ada: dpt" in capsys.readouterr().err
-
-    store = Store(default_database_url(data_dir))
-    assert stored_tps(store)[NEW] == 250
-    store.dispose()
-
-
-def test_import_tps_on_the_real_command_line(data_dir, tmp_path) -> None:  # noqa: ANN001
-    path = write(tmp_path / "tps.csv", f"tps;dpt\n{NEW};250\n")
-    command = [sys.executable, "-m", "dashboard", "import", "tps", str(path), "--data-dir", str(data_dir)]
-    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=120)
-    assert done.returncode == 0, done.stderr
-    assert "ditambah (TPS baru)" in done.stdout and (tmp_path / "tps.laporan.csv").exists()
-    shown = subprocess.run(
-        [sys.executable, "-m", "dashboard", "import", "tps", "--help"], capture_output=True, text=True, cwd=ROOT
-    )
-    assert (
-        shown.returncode == 0 and "TIDAK PERNAH menghapus TPS" in shown.stdout and "--semua-atau-tidak" in shown.stdout
-    )
-
-
-def test_the_report_of_the_tps_import_uses_the_common_machinery() -> None:
-    assert issubclass(tps_import.TpsReport, imports.ImportReport)
-    report = tps_import.TpsReport("x", order=tps_import.ORDER, labels=dict(tps_import.LABELS), quiet=tps_import.QUIET)
-    report.add(imports.ReportLine("2", (NEW,), DITAMBAH, "TPS baru, DPT 250"))
-    report.add(imports.ReportLine("3", (NEW,), imports.DITOLAK, "dpt: kosong"))
-    assert report.stored == 1 and report.problems == 1 and [ln.where for ln in report.shown] == ["3"]
-
-
-def test_the_realtime_hub_runs_its_idle_check(monkeypatch) -> None:  # noqa: ANN001
-    from dashboard import realtime
+def test_the_realtime_hub_follows_the_feed_while_idle(monkeypatch) -> None:  # noqa: ANN001
+    from dashboard.live import hub as realtime
 
     class Socket:
         def __init__(self) -> None:
@@ -434,17 +346,17 @@ def test_the_realtime_hub_runs_its_idle_check(monkeypatch) -> None:  # noqa: ANN
         def emit(self, event: str, _payload: dict) -> None:
             self.emitted.append(event)
 
-    monkeypatch.setattr(realtime, "IDLE_SECONDS", 0.0)
+    monkeypatch.setattr(realtime, "POLL_SECONDS", 0.0)
     monkeypatch.setattr(realtime, "HEARTBEAT_SECONDS", 0.0)
     calls: list[int] = []
 
-    def idle() -> None:  # what Desk.follow_tps_list does when the TPS list changed: ask for a broadcast
+    def follow() -> None:  # what the feed follower does when an entry says the TPS list changed
         calls.append(1)
         hub.notify("recap:x")
         if len(calls) == 2:
             hub.stop()
 
     socket = Socket()
-    hub = realtime.Hub(socket, lambda kind: [("recap", {"contest": kind})], background=False, idle=idle)
-    hub._run()  # returns once the second idle check stopped it
+    hub = realtime.Hub(socket, lambda kind: [("recap", {"contest": kind})], background=False, follow=follow)
+    hub._run()  # returns once the second look at the feed stopped it
     assert len(calls) == 2 and "recap" in socket.emitted

@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, func, select
 
-from dashboard import cli, rules
-from dashboard.actors import Actor
-from dashboard.cli_import import cmd_import
+from dashboard.cli import main as cli
+from dashboard.cli.imports import cmd_import
 from data_sources import imports, results, sirekap
+from data_sources.domain import rules
+from data_sources.domain.actors import Actor
 from data_sources.imports import ImportFileError, import_incidents, import_sirekap, import_tallies
 from data_sources.models import AuditEntry, Incident, Result
 from data_sources.store import Store, default_database_url

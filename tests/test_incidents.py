@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from dashboard import incident_maps as im
-from dashboard.actors import Actor
-from dashboard.catalog import CATEGORIES, SEVERITY_COLORS
-from dashboard.fmt import WIB, now_utc
+from dashboard.charts import incident_maps as im
 from data_sources import accounts, geo, incidents
+from data_sources.domain.actors import Actor
+from data_sources.domain.fmt import WIB, now_utc
+from data_sources.domain.vocab import CATEGORIES, SEVERITY_COLORS
 from data_sources.models import AuditEntry, Incident, IncidentEvent
 from tests import deskjs
 from tests.conftest import SHARED, component, render_page, texts
@@ -582,7 +582,7 @@ def test_live_updates_are_clientside_only(app) -> None:  # noqa: ANN001
 
 
 def test_browser_helpers_match_python() -> None:
-    """assets/incidents.js places, buckets, formats and filters like dashboard.incident_maps and data_sources."""
+    """assets/incidents.js places, buckets, formats and filters like dashboard.charts.incident_maps and data_sources."""
     rows = sample()
     centres = {TALANG_KELAPA: [-2.8, 104.6], OTHER_KEC: [-2.9, 104.9]}
     since = datetime(2024, 11, 27, 8, 0, tzinfo=WIB)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.actors import Actor
 from data_sources import results
+from data_sources.domain.actors import Actor
 from data_sources.summary import contest_totals, tps_dpt
 
 REPORTER = Actor("token:hp", "reporter")
@@ -28,7 +28,6 @@ def test_burst_becomes_one_broadcast_per_contest_equal_to_the_store(app, client_
     for tally in tallies(desk.store, "pilbup-banyuasin", 40, 5) + tallies(desk.store, "pilgub-sumsel", 15, 4):
         outcome = results.submit_result(desk.store, tally, REPORTER, "uji")
         assert outcome.changed
-        desk.changed("result", outcome.result)
     desk.hub.flush()
     recaps = [m["args"][0] for m in viewer.get_received() if m["name"] == "recap"]
     assert sorted(m["contest"] for m in recaps) == ["pilbup-banyuasin", "pilgub-sumsel"]
@@ -46,11 +45,11 @@ def test_burst_becomes_one_broadcast_per_contest_equal_to_the_store(app, client_
 def test_recap_message_is_small(app) -> None:  # noqa: ANN001
     import json
 
-    from dashboard.messages import recap_message
+    from dashboard.live.messages import recap_message
 
     desk = app.server.extensions["desk"]
     for tally in tallies(desk.store, "pilbup-banyuasin", 200, 5):
-        desk.changed("result", results.submit_result(desk.store, tally, REPORTER, "uji").result)
+        results.submit_result(desk.store, tally, REPORTER, "uji")
     message = recap_message(desk, "pilbup-banyuasin")
     assert len(message["children"]) == 21  # the kecamatan of Banyuasin
     assert len(json.dumps(message).encode()) <= 4096
@@ -61,7 +60,6 @@ def test_recap_api_drills_down_and_answers_as_of(app, client_as) -> None:  # noq
     client = client_as("viewer")
     first = tallies(desk.store, "pilbup-banyuasin", 1, 5)[0]
     accepted = results.submit_result(desk.store, first, REPORTER, "uji")
-    desk.changed("result", accepted.result)
     moment = accepted.result["received_at"]
     body = client.get("/api/v1/recap/pilgub-sumsel").get_json()
     assert body["region"]["code"] == "16" and [c["code"] for c in body["children"]] == ["16.07"]
@@ -72,7 +70,7 @@ def test_recap_api_drills_down_and_answers_as_of(app, client_as) -> None:  # noq
     assert tps_rows[0]["code"] == first["tps"] and tps_rows[0]["votes"] == first["votes"]
 
     correction = {**first, "suara_tidak_sah": 3, "correction": True, "reason": "salah hitung"}
-    desk.changed("result", results.submit_result(desk.store, correction, Actor("op", "operator"), "uji").result)
+    results.submit_result(desk.store, correction, Actor("op", "operator"), "uji")
     now = client.get("/api/v1/recap/pilbup-banyuasin").get_json()["region"]
     before = client.get("/api/v1/recap/pilbup-banyuasin", query_string={"as_of": moment}).get_json()["region"]
     assert (now["suara_tidak_sah"], before["suara_tidak_sah"]) == (3, 2)
@@ -95,28 +93,27 @@ def test_live_state_for_resync(app, client_as) -> None:  # noqa: ANN001
 
 
 def test_recap_message_names_changed_regions_once(app) -> None:  # noqa: ANN001
-    from dashboard.messages import recap_message
+    from dashboard.live.messages import recap_message
 
     desk = app.server.extensions["desk"]
     tally = tallies(desk.store, "pilbup-banyuasin", 1, 5)[0]
-    desk.changed("result", results.submit_result(desk.store, tally, REPORTER, "uji").result)
+    results.submit_result(desk.store, tally, REPORTER, "uji")
     desa = tally["tps"].rsplit(".", 1)[0]
     assert recap_message(desk, "pilbup-banyuasin")["changed"] == ["16.07", desa[:8], desa]
     assert recap_message(desk, "pilbup-banyuasin")["changed"] == []
 
 
 def test_a_held_result_corrected_into_another_held_one_still_names_its_regions(app) -> None:  # noqa: ANN001
-    from dashboard.messages import recap_message
+    from dashboard.live.messages import recap_message
 
     desk = app.server.extensions["desk"]
     tally = {**tallies(desk.store, "pilbup-banyuasin", 1, 5)[0], "suara_sah": 1}  # sah ≠ the votes: held
-    desk.changed("result", results.submit_result(desk.store, tally, REPORTER, "uji").result)
+    results.submit_result(desk.store, tally, REPORTER, "uji")
     desa = tally["tps"].rsplit(".", 1)[0]
     assert desa in recap_message(desk, "pilbup-banyuasin")["changed"]
     again = {**tally, "suara_sah": 2, "correction": True, "reason": "dicek ulang"}
     outcome = results.submit_result(desk.store, again, Actor("op", "operator"), "uji")
     assert outcome.result["status"] == "perlu_dicek" and outcome.result["version"] == 2
-    desk.changed("result", outcome.result)
     message = recap_message(desk, "pilbup-banyuasin")
     assert message["totals"]["held"] == 1  # no total moved…
     assert message["changed"] == ["16.07", desa[:8], desa]  # …but the TPS's desa is named for its viewers
@@ -146,7 +143,7 @@ def test_incident_and_logistics_broadcasts_carry_the_changed_items(app, client_a
 
 
 def test_coalescing_window_holds_changes_that_come_too_soon(app) -> None:  # noqa: ANN001
-    from dashboard.realtime import MIN_GAP_SECONDS
+    from dashboard.live.hub import MIN_GAP_SECONDS
 
     desk = app.server.extensions["desk"]
     hub = desk.hub
@@ -164,7 +161,7 @@ def test_coalescing_window_holds_changes_that_come_too_soon(app) -> None:  # noq
 
 
 def test_at_most_ten_broadcasts_in_any_second_without_drift(app) -> None:  # noqa: ANN001
-    from dashboard.realtime import RATE_LIMIT, RATE_WINDOW
+    from dashboard.live.hub import RATE_LIMIT, RATE_WINDOW
 
     hub = app.server.extensions["desk"].hub
     sent: list[float] = []
@@ -193,7 +190,7 @@ def test_at_most_ten_broadcasts_in_any_second_without_drift(app) -> None:  # noq
 
 def test_processes_sharing_a_redis_queue_number_their_messages_as_one_series(tmp_path) -> None:  # noqa: ANN001
     """Two server processes behind one Redis message queue: a viewer on either sees one gap-free sequence."""
-    from dashboard import create_app
+    from dashboard.app import create_app
     from dashboard.config import Config
     from tests.conftest import require_redis
 
@@ -215,24 +212,23 @@ def test_processes_sharing_a_redis_queue_number_their_messages_as_one_series(tmp
 
 
 def test_a_second_process_on_the_same_store_follows_the_results_of_the_first(app, tmp_path, db_url) -> None:  # noqa: ANN001
-    """Several servers behind one message queue share the database: each one's recap includes every result."""
-    from dashboard import create_app
+    """Several servers share the database: each one's recap follows the change feed, every result counted once."""
+    from dashboard.app import create_app
     from dashboard.config import Config
 
     first = app.server.extensions["desk"]
     other = create_app(Config(data_dir=tmp_path / "other", database_url=db_url, testing=True, background_push=False))
     second = other.server.extensions["desk"]
     try:
-        second.recap.follow_store()
         assert second.recap.totals("pilbup-banyuasin")[0].tps_reported == 0
         tally = tallies(first.store, "pilbup-banyuasin", 1, 5)[0]
-        first.changed("result", results.submit_result(first.store, tally, REPORTER, "uji").result)
+        results.submit_result(first.store, tally, REPORTER, "uji")
         here = second.recap.totals("pilbup-banyuasin")[0]  # accepted by the first process, read in the second
         assert here.tps_reported == 1 and here.suara_sah == sum(tally["votes"].values())
         fixed = {**tally, "votes": {**tally["votes"], "1": tally["votes"]["1"] - 10}, "correction": True, "reason": "x"}
-        first.changed("result", results.submit_result(first.store, fixed, Actor("op", "operator"), "uji").result)
+        results.submit_result(first.store, fixed, Actor("op", "operator"), "uji")
         assert second.recap.totals("pilbup-banyuasin")[0].suara_sah == here.suara_sah - 10
-        assert second.recap.catch_up() == 0  # nothing new: nothing applied twice
+        assert second.feed.poll() == 0  # nothing new: nothing applied twice
         assert second.recap.totals("pilbup-banyuasin")[0].tps_reported == 1
     finally:
         second.hub.stop()

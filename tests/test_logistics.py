@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from dashboard import incident_maps as im
-from dashboard.actors import Actor
-from dashboard.catalog import BALLOT_PREFIX, ITEMS_PER_TPS
-from dashboard.fmt import WIB
+from dashboard.charts import incident_maps as im
 from data_sources import accounts, geo, incidents, logistics
+from data_sources.domain.actors import Actor
+from data_sources.domain.fmt import WIB
+from data_sources.domain.vocab import BALLOT_PREFIX, ITEMS_PER_TPS
 from data_sources.logistics import LogisticsRow
 from data_sources.models import AuditEntry, Logistics
 from tests import deskjs
@@ -292,7 +292,7 @@ def test_browser_line_states_match_python() -> None:
 
 
 def test_ballots_are_named_after_their_contest_as_officials_say_it(desk) -> None:  # noqa: ANN001
-    from dashboard.catalog import contest_short_name, item_label
+    from data_sources.domain.vocab import contest_short_name, item_label
     from data_sources.summary import ballot_names
 
     names = ballot_names(desk.store)

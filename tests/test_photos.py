@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from PIL import Image, PngImagePlugin
 
-from dashboard.actors import Actor
 from data_sources import accounts, photos, results
+from data_sources.domain.actors import Actor
 from data_sources.models import AuditEntry, ResultPhoto
 from tests.conftest import DEMO
 

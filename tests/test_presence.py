@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.presence import Person, Presence, PresenceError, clean_address
+from dashboard.live.presence import Person, Presence, PresenceError, clean_address
 
 ANI = Person("u:1", "ani", "operator")
 BUDI = Person("u:2", "budi", "operator")

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard.recap import COUNTED, HELD, NO_RESULT, RecapEngine, RegionTotals
-from dashboard.rules import STATUS_COUNTED, STATUS_REVIEW
+from dashboard.recap.engine import COUNTED, HELD, NO_RESULT, RecapEngine, RegionTotals
+from data_sources.domain.rules import STATUS_COUNTED, STATUS_REVIEW
 from data_sources.summary import ContestInfo, PaslonInfo
 
 JANGGAL_FLAG = {"code": "janggal", "message": "Paslon 1 meraih 97,00 % suara sah pada partisipasi 96,00 %."}

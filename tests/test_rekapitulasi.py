@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from dashboard import maps
-from dashboard.actors import Actor
-from dashboard.recap import RegionTotals
+from dashboard.charts import maps
+from dashboard.recap.engine import RegionTotals
 from data_sources import geo, results
+from data_sources.domain.actors import Actor
 from data_sources.summary import PaslonInfo
 from layouts import rekapitulasi as page
 from tests.conftest import SHARED, render_page, texts
@@ -78,7 +78,6 @@ def submit(desk: Any, payload: dict, actor: Actor = OPERATOR) -> dict:
     """Store a result through the ingest path and fold it into the live recap, as the API does."""
     outcome = results.submit_result(desk.store, payload, actor, "uji")
     assert outcome.changed, outcome
-    desk.changed("result", outcome.result)
     return outcome.result
 
 
@@ -404,13 +403,13 @@ def test_names_in_figures_are_shown_as_written() -> None:
 
 
 def test_browser_formatting_matches_python() -> None:
-    """assets/recap.js formats numbers and times like dashboard.fmt, and knows when a region must be fetched."""
+    """assets/recap.js formats numbers and times like domain.fmt, and knows when a region must be fetched."""
     import json
     import shutil
     import subprocess
     from pathlib import Path
 
-    from dashboard.fmt import fmt_int, fmt_pct
+    from data_sources.domain.fmt import fmt_int, fmt_pct
 
     node = shutil.which("node")
     if node is None:

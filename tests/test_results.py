@@ -6,8 +6,8 @@ import threading
 
 import pytest
 
-from dashboard.actors import Actor
 from data_sources import results
+from data_sources.domain.actors import Actor
 from data_sources.summary import contest_totals
 from data_sources.summary import tps_dpt as dpt_of
 
@@ -198,7 +198,7 @@ def test_concurrent_different_submissions_end_with_one_version(demo_store, dpt) 
 
 def _pending(store, data: dict, actor: Actor, key: str | None = None) -> results.Pending:  # noqa: ANN001
     """A validated result as `submit_result` queues it."""
-    from dashboard import rules
+    from data_sources.domain import rules
 
     tally, errors = rules.parse_tally(
         data["votes"], data["suara_tidak_sah"], data.get("suara_sah"), data.get("pengguna_hak_pilih")

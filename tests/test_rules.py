@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dashboard.rules import STATUS_COUNTED, STATUS_REVIEW, Tally, ballots_printed, check_result, parse_tally
+from data_sources.domain.rules import STATUS_COUNTED, STATUS_REVIEW, Tally, ballots_printed, check_result, parse_tally
 
 PASLON = {1, 2, 3}
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from dashboard.actors import SYSTEM
+from data_sources.domain.actors import SYSTEM
 from data_sources.models import AuditEntry, Contest, Region, Tps
 from data_sources.scenario import ScenarioError, load_scenario
 from tests.conftest import DEMO, ROOT

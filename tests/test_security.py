@@ -11,8 +11,9 @@ import time
 import pytest
 from sqlalchemy import func, select
 
-from dashboard import ASSETS, sockets
+from dashboard.app import ASSETS
 from dashboard.config import Config
+from dashboard.live import sockets
 from data_sources import accounts
 from data_sources.models import AuditEntry, Incident, Result
 from tests.conftest import PASSWORD, login, render_page
@@ -304,7 +305,7 @@ def test_login_attempts_are_limited_per_address(app) -> None:  # noqa: ANN001
 
 def test_processes_behind_one_redis_share_the_login_limit(tmp_path) -> None:  # noqa: ANN001
     """Guesses spread over two server processes count once: the eleventh is refused on either."""
-    from dashboard import create_app
+    from dashboard.app import create_app
     from tests.conftest import require_redis
 
     url = require_redis()

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from dashboard.actors import SYSTEM, Actor
-from dashboard.fmt import fmt_wib, now_utc
-from dashboard.incident_maps import labels
+from dashboard.charts.incident_maps import labels
 from data_sources import incidents, logistics, results, summary
+from data_sources.domain.actors import SYSTEM, Actor
+from data_sources.domain.fmt import fmt_wib, now_utc
 from data_sources.scenario import load_scenario
 from layouts.shell import ALERT_FIELDS, SEVERE, last_update_text
 from tests import deskjs

@@ -13,10 +13,11 @@ from types import SimpleNamespace
 import pytest
 
 import data_sources
-from dashboard.actors import SYSTEM, Actor
-from dashboard.catalog import CATEGORIES
-from dashboard.fmt import WIB
-from dashboard.rules import STATUS_COUNTED, STATUS_REVIEW
+from data_sources.domain.actors import SYSTEM, Actor
+from data_sources.domain.fmt import WIB
+from data_sources.domain.rules import STATUS_COUNTED, STATUS_REVIEW
+from data_sources.domain.vocab import CATEGORIES
+from data_sources.feed import FeedCursor
 from data_sources.incidents import list_incidents
 from data_sources.logistics import board, readiness
 from data_sources.results import current_results, held_results, submit_result
@@ -74,22 +75,27 @@ def store(tmp_path: Path):
     store.dispose()
 
 
+def feed_events(cursor: FeedCursor) -> list[tuple[str, dict]]:
+    """What the simulator wrote since the cursor, as the change feed tells it: (result|incident|logistics, after)."""
+    out = []
+    while changes := cursor.read():
+        out += [(c.entity, c.after) for c in changes if c.actor == "simulator" and c.after is not None]
+    return [(kind, data) for kind, data in out if kind in ("result", "incident", "logistics")]
+
+
 @pytest.fixture(scope="module")
 def day(tmp_path_factory: pytest.TempPathFactory):
     """The whole demo day in one store: one simulator plays until 15.00, a restarted one to 24.00."""
     store = demo_store(tmp_path_factory.mktemp("simulasi"))
-    events: list[tuple[str, dict]] = []
-
-    def notify(kind: str, data: dict) -> None:
-        events.append((kind, data))
+    cursor = FeedCursor(store)
 
     began = time.perf_counter()
-    first = Simulator(store, notify=notify)
+    first = Simulator(store)
     applied_first = first.run_until(wib(7))
     readiness_0700 = readiness(board(store))
     applied_first += first.run_until(wib(15))
     results_1500 = len(current_results(store))
-    second = Simulator(store, notify=notify)
+    second = Simulator(store)
     applied_second = second.run_until(second.day_end)
     seconds = time.perf_counter() - began
     logging.getLogger(__name__).info("hari penuh dimainkan dalam %.1f s", seconds)
@@ -97,7 +103,7 @@ def day(tmp_path_factory: pytest.TempPathFactory):
         store=store,
         first=first,
         second=second,
-        events=events,
+        events=feed_events(cursor),
         applied_first=applied_first,
         applied_second=applied_second,
         readiness_0700=readiness_0700,
@@ -215,24 +221,26 @@ def test_incidents_through_the_day_with_histories(day):
     assert len({(i["kecamatan"], i["tps"], i["description"]) for i in incidents}) == len(incidents)
 
 
-def test_notify_receives_every_applied_change(day):
+def test_every_applied_change_is_an_entry_of_the_change_feed(day):
     assert len(day.events) == day.applied_first + day.applied_second
     kinds = Counter(kind for kind, _data in day.events)
     assert set(kinds) == {"result", "incident", "logistics"}
     incident = next(d for k, d in day.events if k == "incident")
-    assert {"id", "status", "history", "description"} <= set(incident)
+    assert {"kecamatan", "category", "severity", "description"} <= set(incident)
 
 
 # -- idempotency and resuming -----------------------------------------------------------------------------
 
 
 def test_running_again_or_restarting_applies_nothing(day):
-    before = len(current_results(day.store)), len(list_incidents(day.store, limit=1000)), len(day.events)
+    cursor = FeedCursor(day.store)
+    before = len(current_results(day.store)), len(list_incidents(day.store, limit=1000))
     assert day.second.run_until(day.second.day_end) == 0
-    third = Simulator(day.store, notify=lambda kind, data: day.events.append((kind, data)))
+    third = Simulator(day.store)
     assert third.run_until(third.day_end) == 0
-    after = len(current_results(day.store)), len(list_incidents(day.store, limit=1000)), len(day.events)
+    after = len(current_results(day.store)), len(list_incidents(day.store, limit=1000))
     assert after == before
+    assert feed_events(cursor) == []  # nothing written
     assert third.outcomes == Counter()
 
 
@@ -353,14 +361,3 @@ def test_thread_plays_the_morning_and_stops(store):
     assert any(r.status == "diterima" for r in board(store))
     assert 0 < readiness(board(store)) < 1.0
 
-
-def test_a_failing_listener_is_logged_and_the_day_goes_on(store, caplog):
-    def broken(kind: str, data: dict) -> None:
-        raise RuntimeError("hub mati")
-
-    sim = Simulator(store, notify=broken)
-    with caplog.at_level(logging.ERROR, logger="data_sources.simulator"):
-        applied = sim.run_until(wib(8))
-    assert applied > 0
-    assert any("notify" in r.getMessage() for r in caplog.records)
-    assert sim.run_until(wib(8)) == 0

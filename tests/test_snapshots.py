@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from dashboard.fmt import now_utc
 from data_sources import results, snapshots
+from data_sources.domain.fmt import now_utc
 
 CONTEST = "pilbup-banyuasin"
 

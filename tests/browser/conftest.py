@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from dashboard.actors import SYSTEM
 from dashboard.config import Config
 from data_sources.accounts import set_user
+from data_sources.domain.actors import SYSTEM
 from data_sources.scenario import load_scenario
 from tests.conftest import DEMO, PASSWORD
 
@@ -89,7 +89,7 @@ def _browser_available() -> None:
 @pytest.fixture
 def desk_app(tmp_path: Path):
     """The Dash app on a SQLite file with the demo scenario and one user per role."""
-    from dashboard import create_app
+    from dashboard.app import create_app
 
     dash_app = create_app(
         Config(data_dir=tmp_path / "data", database_url=f"sqlite:///{tmp_path}/desk.sqlite3", testing=True)

@@ -6,8 +6,8 @@ from urllib.request import Request, urlopen
 
 from selenium.webdriver.common.keys import Keys
 
-from dashboard.actors import Actor
 from data_sources import accounts, results
+from data_sources.domain.actors import Actor
 from tests.browser.test_input import pick
 from tests.browser.test_pages import log_in_ok, open_from_nav, severe_logs
 

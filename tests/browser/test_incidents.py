@@ -11,8 +11,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from selenium.webdriver.support.ui import WebDriverWait
 
-from dashboard.actors import Actor
 from data_sources import accounts, incidents, logistics, results
+from data_sources.domain.actors import Actor
 from tests.browser.test_pages import absent, foreign_resources, log_in_ok, open_from_nav, severe_logs
 from tests.conftest import SHARED
 
@@ -128,7 +128,6 @@ def _incident(desk: Any, **changes: Any) -> dict:
         **changes,
     }
     data = incidents.create_incident(desk.store, payload, OPERATOR)
-    desk.changed("incident", data)
     return data
 
 
@@ -192,7 +191,6 @@ def test_an_incident_from_the_api_appears_on_kejadian_and_its_banner_on_ringkasa
     # verified: the row moves in place, and the alert leaves every screen by itself (someone took it up; an
     # unattended big screen must not pile up alerts nobody will press "Mengerti" on)
     incidents.change_status(desk.store, made["id"], "diverifikasi", OPERATOR, "<i>dicek</i> Panwascam")
-    desk.changed("incident", incidents.get_incident(desk.store, made["id"]))
     duo.wait_for_contains_text(row, "Baru → Diverifikasi — <i>dicek</i> Panwascam", timeout=SLOW)
     assert "Diverifikasi" in duo.find_element(f"{row} .kj-status").text
     _literal(duo, row)
@@ -200,7 +198,6 @@ def test_an_incident_from_the_api_appears_on_kejadian_and_its_banner_on_ringkasa
     assert _banner_hidden(duo)
     seq = _seq(duo)
     incidents.change_status(desk.store, made["id"], "ditangani", OPERATOR, "Polsek di lokasi")
-    desk.changed("incident", incidents.get_incident(desk.store, made["id"]))
     _wait(duo, lambda _d: _seq(duo) > seq, "no message after the status change")
     duo.driver.refresh()
     duo.wait_for_element("#page-kejadian", timeout=SLOW)
@@ -279,8 +276,7 @@ def test_a_logistics_update_changes_the_readiness_shown(served, desk) -> None:
         r.needed for r in logistics.board(desk.store) if (r.kecamatan_code, r.item) == (TALANG_KELAPA, BALLOTS)
     )
 
-    row = logistics.update(desk.store, TALANG_KELAPA, BALLOTS, needed, "diterima", "operator")
-    desk.changed("logistics", row)
+    logistics.update(desk.store, TALANG_KELAPA, BALLOTS, needed, "diterima", "operator")
     _wait(duo, lambda _d: _text(duo, "log-readiness") != "0,00 %", "readiness did not change")
     _wait_text(duo, "lg-done", "1 / 147")
     number = f"{needed:,}".replace(",", ".")
@@ -291,8 +287,7 @@ def test_a_logistics_update_changes_the_readiness_shown(served, desk) -> None:
     assert colours[TALANG_KELAPA] > 0 and colours["16.07.01"] == 0
     assert "Kesiapan logistik" in " ".join(trace["text"])
 
-    short = logistics.update(desk.store, TALANG_KELAPA, "tinta", 10, "kurang", "operator")
-    desk.changed("logistics", short)
+    logistics.update(desk.store, TALANG_KELAPA, "tinta", 10, "kurang", "operator")
     duo.wait_for_contains_text(".lg-attention", "Kurang / rusak", timeout=SLOW)
     _wait_text(duo, "lg-short", "1")
     assert _same_page(duo)
@@ -302,8 +297,7 @@ def test_a_logistics_update_changes_the_readiness_shown(served, desk) -> None:
     before = _text(duo, "log-readiness")
     width = duo.find_element("#rs-log-fill").get_attribute("style")
     other = next(r.needed for r in logistics.board(desk.store) if (r.kecamatan_code, r.item) == ("16.07.01", BALLOTS))
-    row = logistics.update(desk.store, "16.07.01", BALLOTS, other - 1, "kurang", "operator")
-    desk.changed("logistics", row)
+    logistics.update(desk.store, "16.07.01", BALLOTS, other - 1, "kurang", "operator")
     _wait_text(duo, "rs-log-short", "2")
     _wait(duo, lambda _d: _text(duo, "log-readiness") != before, "readiness on Ringkasan unchanged")
     _wait(duo, lambda d: d.find_element("css selector", "#rs-log-fill").get_attribute("style") != width, "bar")
@@ -325,7 +319,6 @@ def test_ringkasan_progress_bars_follow_pushed_results(served, desk) -> None:
         desk.store, {"contest": "pilbup-banyuasin", "tps": tps, "votes": votes, "suara_tidak_sah": 1}, OPERATOR, "uji"
     )
     assert outcome.changed, outcome
-    desk.changed("result", outcome.result)
     _wait_text(duo, "pilbup-banyuasin-reported", "1 / 2.564 TPS")
     _wait(duo, lambda _d: _width(duo, fill) == pytest.approx(100 / 2564, abs=0.01), "the bar did not move")
     assert _width(duo, "rs-fill-pilgub-sumsel") == 0
@@ -421,9 +414,7 @@ def test_with_boundaries_the_kecamatan_shapes_are_drawn_offline_and_recoloured_l
     assert _shape_value(duo, "lg-map", TALANG_KELAPA) == 0
     geometry = _geometry(duo, "lg-map")
     for line in logistics.board(desk.store, kecamatan=[TALANG_KELAPA]):
-        desk.changed(
-            "logistics", logistics.update(desk.store, TALANG_KELAPA, line.item, line.needed, "diterima", "uji")
-        )
+        logistics.update(desk.store, TALANG_KELAPA, line.item, line.needed, "diterima", "uji")
     _wait(duo, lambda _d: _shape_value(duo, "lg-map", TALANG_KELAPA) == 100, "readiness not recoloured")
     assert _shape_value(duo, "lg-map", "16.07.01") == 0
     assert _geometry(duo, "lg-map") == geometry

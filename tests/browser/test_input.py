@@ -13,10 +13,10 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from dashboard import rules
-from dashboard.actors import Actor
-from dashboard.fmt import fmt_int
 from data_sources import accounts, photos, results, summary
+from data_sources.domain import rules
+from data_sources.domain.actors import Actor
+from data_sources.domain.fmt import fmt_int
 from tests.browser.test_pages import absent, log_in_ok, open_from_nav, severe_logs
 from tests.conftest import DEMO
 
@@ -156,7 +156,6 @@ def test_a_held_result_is_confirmed_with_a_reason_and_bad_input_is_named(served,
     }
     outcome = results.submit_result(desk.store, held, Actor("hp-lapangan", "reporter"), source="api")
     assert outcome.result["status"] == rules.STATUS_REVIEW
-    desk.changed("result", outcome.result)
 
     duo = served
     log_in_ok(duo, "operator")
@@ -199,7 +198,6 @@ def test_a_viewer_sees_the_c1_photo_on_the_tps_detail_and_a_screen_does_not(serv
         "suara_tidak_sah": 4,
     }
     result = results.submit_result(desk.store, payload, Actor("operator", "operator"), source="uji").result
-    desk.changed("result", result)
     out = io.BytesIO()
     Image.new("RGB", (120, 80), (200, 40, 40)).save(out, "PNG")
     photo, _ = photos.attach_photo(

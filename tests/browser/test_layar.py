@@ -24,8 +24,8 @@ from selenium.common.exceptions import NoSuchElementException, StaleElementRefer
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from dashboard.actors import Actor
 from data_sources import accounts, incidents, results
+from data_sources.domain.actors import Actor
 from tests.browser.conftest import pytest_setup_options
 from tests.browser.test_pages import log_in_ok, severe_logs
 from tests.conftest import DEMO, PASSWORD
@@ -123,7 +123,6 @@ def _seed(desk: Any) -> None:
         }
         outcome = results.submit_result(desk.store, payload, OPERATOR, source="uji")
         assert outcome.http_status == 201, outcome
-        desk.changed("result", outcome.result)
     for kecamatan, severity in (("16.07.10", "tinggi"), ("16.07.08", "sedang"), ("16.07.01", "rendah")):
         payload = {
             "kecamatan": kecamatan,
@@ -132,7 +131,7 @@ def _seed(desk: Any) -> None:
             "severity": severity,
             "description": "Surat suara kurang 20 lembar",
         }
-        desk.changed("incident", incidents.create_incident(desk.store, payload, OPERATOR))
+        incidents.create_incident(desk.store, payload, OPERATOR)
 
 
 def _display_token(desk: Any, name: str = "layar") -> str:
@@ -382,8 +381,7 @@ def test_freeze_shows_the_same_numbers_to_followers_until_back_to_live(served, d
         "suara_tidak_sah": 1,
         "votes": {"1": 10, "2": 90, "3": 10, "4": 10, "5": 10},
     }
-    outcome = results.submit_result(desk.store, more, OPERATOR, source="uji")
-    desk.changed("result", outcome.result)
+    results.submit_result(desk.store, more, OPERATOR, source="uji")
     _wait(second, lambda _d: (_js(second, "return window.deskLive.seq") or 0) > (seq or 0), "no push reached it")
     time.sleep(0.5)
     assert _votes_shown(second, PILBUP) == live_votes

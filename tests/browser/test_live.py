@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dashboard.actors import Actor
 from data_sources import results
+from data_sources.domain.actors import Actor
 from tests.browser.test_pages import _dpt, log_in_ok, severe_logs
 
 

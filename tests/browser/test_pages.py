@@ -7,8 +7,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from dashboard.actors import Actor
 from data_sources import accounts, incidents, results
+from data_sources.domain.actors import Actor
 from tests.conftest import DEMO, PASSWORD
 
 PILBUP = "Pemilihan Bupati dan Wakil Bupati Banyuasin"
@@ -186,7 +186,6 @@ def test_live_push_updates_ringkasan_without_reload(served, desk) -> None:
     assert sum(votes.values()) + 3 <= dpt
     outcome = results.submit_result(desk.store, payload, Actor("uji", "operator"), source="uji")
     assert outcome.changed, outcome
-    desk.changed("result", outcome.result)
 
     duo.wait_for_text_to_equal("#pilbup-banyuasin-reported", "1 / 2.564 TPS")
     duo.wait_for_text_to_equal("#pilgub-sumsel-reported", "0 / 2.564 TPS")

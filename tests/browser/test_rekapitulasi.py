@@ -13,9 +13,9 @@ import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.support.ui import WebDriverWait
 
-from dashboard.actors import Actor
-from dashboard.fmt import fmt_int, fmt_pct
 from data_sources import results
+from data_sources.domain.actors import Actor
+from data_sources.domain.fmt import fmt_int, fmt_pct
 from tests.browser.test_pages import foreign_resources, log_in, severe_logs
 from tests.conftest import DEMO, SHARED
 
@@ -43,7 +43,6 @@ def _submit(desk: Any, tps: str, votes: dict[str, int], **extra: Any) -> dict:
     payload = {"contest": PILBUP, "tps": tps, "votes": votes, "suara_tidak_sah": 2, **extra}
     outcome = results.submit_result(desk.store, payload, OPERATOR, source="uji")
     assert outcome.changed, outcome
-    desk.changed("result", outcome.result)
     return outcome.result
 
 
@@ -321,8 +320,7 @@ def test_both_contests_side_by_side_update_live(served, desk) -> None:
         "votes": {"1": 90, "2": 60, "3": 20, "4": 10},
         "suara_tidak_sah": 1,
     }
-    outcome = results.submit_result(desk.store, payload, OPERATOR, source="uji")
-    desk.changed("result", outcome.result)
+    results.submit_result(desk.store, payload, OPERATOR, source="uji")
     duo.wait_for_text_to_equal("#pilgub-sumsel-reported", "1 / 2.564 TPS", timeout=SLOW)
     duo.wait_for_text_to_equal("#pilgub-sumsel-votes-1", "90", timeout=SLOW)
     _wait(duo, lambda d: _js(duo, TRACE, ".rk-side-pilgub-sumsel .rk-bars")["y"] == [90, 60, 20, 10], "bars")

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from dashboard.fmt import now_utc
 from data_sources import summary
+from data_sources.domain.fmt import now_utc
 from layouts.shell import last_update_text
 from tests.browser.test_incidents import (
     SLOW,

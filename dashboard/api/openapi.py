@@ -15,7 +15,7 @@ from typing import Any
 from flask import Flask
 from pydantic import BaseModel
 
-from dashboard.api_models import ErrorOut
+from dashboard.api.models import ErrorOut
 
 PREFIX = "/api/v1"
 REF = "#/components/schemas/{model}"

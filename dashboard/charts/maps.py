@@ -6,7 +6,7 @@ Pure functions of the recap totals: no database, no request. The browser patches
 - the map colour: `z` (or `marker.color`) = leader index (0 none, i + 1 for the i-th paslon) on a stepped
   colour scale, or one paslon's share in percent on a white → paslon colour scale;
 - hover texts built by `region_hover` / `bar_hover`.
-Numbers are in Indonesian notation (`separators` ",." for plotly's own labels, `dashboard.fmt` for texts).
+Numbers are in Indonesian notation (`separators` ",." for plotly's own labels, `data_sources.domain.fmt` for texts).
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from dashboard.figures import Colours, Outline, base_layout, offline_geo, plot_text, region_trace, shown_regions
-from dashboard.fmt import fmt_int, fmt_pct, to_wib
-from dashboard.recap import RegionTotals
+from dashboard.charts.figures import Colours, Outline, base_layout, offline_geo, plot_text, region_trace, shown_regions
+from dashboard.recap.engine import RegionTotals
+from data_sources.domain.fmt import fmt_int, fmt_pct, to_wib
 from data_sources.geo import Centroid
 from data_sources.summary import PaslonInfo
 

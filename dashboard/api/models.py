@@ -20,9 +20,10 @@ from pydantic import (
 )
 from pydantic.json_schema import SkipJsonSchema
 
-from dashboard import presence, recap
-from dashboard.catalog import CATEGORIES, INCIDENT_STATUSES, LOGISTICS_STATUSES, SEVERITIES, STAGES
+from dashboard.live import presence
+from dashboard.recap import engine as recap
 from data_sources import logistics, photos, snapshots, summary
+from data_sources.domain.vocab import CATEGORIES, INCIDENT_STATUSES, LOGISTICS_STATUSES, SEVERITIES, STAGES
 
 MAX_COUNT = 10_000_000
 MAX_REASON = 1000

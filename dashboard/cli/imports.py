@@ -1,4 +1,4 @@
-"""Command line: `python -m dashboard import tps|tallies|sirekap|incidents …` (wired into `dashboard.cli`).
+"""Command line: `python -m dashboard import tps|tallies|sirekap|incidents …` (wired into `dashboard.cli.main`).
 
 Exit codes: 0 the file was processed (rows may have been rejected: a warning line says so), 1 with `--strict`
 when a row was rejected or in conflict (and for `tps --semua-atau-tidak` when a row was rejected: nothing stored),
@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from dashboard.fmt import fmt_int
+from data_sources.domain.fmt import fmt_int
 
 EXIT_OK, EXIT_STRICT, EXIT_UNUSABLE, EXIT_DATABASE = 0, 1, 2, 3
 
@@ -152,7 +152,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     """Run `import tps|tallies|sirekap|incidents`; prints the report; returns the exit code."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from dashboard.cli import _config, _store
+    from dashboard.cli.main import _config, _store
     from data_sources import imports, tps_import
 
     kind = args.import_command

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from datetime import datetime, timedelta
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
-from dashboard.codes import region_level
-from dashboard.fmt import now_utc
-from dashboard.recap import RecapEngine, RegionTotals
+from dashboard.recap.engine import RecapEngine, RegionTotals
 from data_sources import results, summary
+from data_sources.domain.codes import region_level
 from data_sources.store import Store
 
 AS_OF_CACHE = 8
-FOLLOW_OVERLAP = timedelta(seconds=10)  # results are looked for again this far back (late commits of others)
 
 
 class RecapService:
@@ -30,14 +29,10 @@ class RecapService:
         self._names: dict[str, str] = {}
         self._built = False
         self._changed: dict[str, set[str]] = {}
-        self._follow = False  # several processes on one store: fold in what the others stored
-        self._seen: dict[int, datetime] = {}  # result ids already applied, received within the overlap
-        self._since: datetime | None = None
+        self._catch_up: Callable[[], object] | None = None
         self._revision: str | None = None  # the TPS list's revision the engines were built from
-        self._rebuilt = False  # rebuilt since `take_rebuilt` was last asked (every contest's totals may differ)
 
     def _build(self) -> None:
-        self._rebuilt = self._built
         self._revision = self.store.tps_revision()  # read first: a change landing meanwhile is seen next time
         self._contests = {c.id: c for c in summary.contests(self.store)}
         self._tps = summary.tps_dpt(self.store)
@@ -50,8 +45,6 @@ class RecapService:
         self._engines = engines
         self._past.clear()
         self._built = True
-        self._seen.clear()
-        self._since = now_utc() - FOLLOW_OVERLAP  # re-applying a version already loaded changes nothing
 
     def _new_engine(self, contest: summary.ContestInfo) -> RecapEngine:
         prefix = contest.scope_code + "."
@@ -79,12 +72,6 @@ class RecapService:
                 return False
             self._build()
         return True
-
-    def take_rebuilt(self) -> bool:
-        """True once after the engines were rebuilt (the TPS list changed): every contest deserves a broadcast."""
-        with self._lock:
-            rebuilt, self._rebuilt = self._rebuilt, False
-        return rebuilt
 
     def contests(self) -> list[summary.ContestInfo]:
         """The contests, in scenario order."""
@@ -114,37 +101,16 @@ class RecapService:
                 except KeyError:
                     return []
                 regions = engine.lineage(result["tps"])  # the rebuild loaded it (stored before it is applied)
-            if result.get("id") is not None and result.get("received_at"):
-                self._seen[int(result["id"])] = datetime.fromisoformat(str(result["received_at"]))
             # a new version changes its TPS's detail even when no total moves (a held result corrected into
             # another held one): its regions are named as changed all the same, for the pages showing them
             touched = regions or engine.lineage(result["tps"])
             self._changed.setdefault(result["contest"], set()).update(touched[1:])
             return regions
 
-    def follow_store(self) -> None:
-        """Fold in, before every read of the live totals, the results other processes stored (several servers
-        on one database behind a message queue); without it only this process's results are applied."""
-        self._follow = True
-
-    def catch_up(self) -> int:
-        """Apply the result versions stored by other processes since the last look; returns how many."""
-        if not self._follow:
-            return 0
-        self.ensure_built()
-        since = self._since or now_utc() - FOLLOW_OVERLAP
-        rows = results.stored_since(self.store, since)
-        with self._lock:
-            new = [i for i, _t in rows if i not in self._seen]
-        for result in results.results_by_id(self.store, new):
-            self.apply(result)
-        with self._lock:
-            for i, t in rows:
-                self._seen[i] = t
-            if rows:
-                self._since = max(since, max(t for _i, t in rows) - FOLLOW_OVERLAP)
-                self._seen = {i: t for i, t in self._seen.items() if t >= self._since}
-        return len(new)
+    def follow(self, catch_up: Callable[[], object]) -> None:
+        """Call `catch_up` before every read of the live totals (the change feed of this process): a page or an
+        API call made right after a write sees it, whoever stored it."""
+        self._catch_up = catch_up
 
     def take_changed(self, contest_id: str, limit: int = 60) -> list[str]:
         """Regions (down to desa) changed since the last call; only the coarser levels when there are many."""
@@ -163,7 +129,8 @@ class RecapService:
         if contest is None:
             return None
         if as_of is None:
-            self.catch_up()
+            if self._catch_up is not None:
+                self._catch_up()
             return self._engines[contest_id]
         key = (contest_id, as_of.isoformat())
         with self._lock:

@@ -1,8 +1,8 @@
 """What every figure of the desk shares: Indonesian number notation, the font, a transparent layout, and the
 offline map of regions (polygons of a configured GeoJSON, else bubbles at the region centres).
 
-Used by the Rekapitulasi figures (`dashboard.maps`) and those of Kejadian, Logistik and Ringkasan
-(`dashboard.incident_maps`). Pure functions: no database, no request. Geometry is part of a map figure only:
+Used by the Rekapitulasi figures (`dashboard.charts.maps`) and those of Kejadian, Logistik and Ringkasan
+(`dashboard.charts.incident_maps`). Pure functions: no database, no request. Geometry is part of a map figure only:
 updates patch values (`z`, `marker.color`, `marker.size`), never the GeoJSON.
 """
 

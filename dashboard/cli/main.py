@@ -9,10 +9,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from dashboard.actors import SYSTEM
-from dashboard.cli_export import add_export_parser, cmd_export
-from dashboard.cli_import import add_import_parser, cmd_import
+from dashboard.cli.export import add_export_parser, cmd_export
+from dashboard.cli.imports import add_import_parser, cmd_import
 from dashboard.config import Config
+from data_sources.domain.actors import SYSTEM
 
 DEMO_SCENARIO = Path(__file__).resolve().parent.parent / "data_sources" / "demo" / "banyuasin_demo.json"
 DEMO_USERS = (("admin", "admin"), ("operator", "operator"), ("viewer", "viewer"))

@@ -8,22 +8,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, redirect, request
+from flask import Blueprint, jsonify, redirect, request
 from flask_login import current_user
 
-from dashboard import api_models as m
+from dashboard.api import models as m
+from dashboard.api.openapi import described
 from dashboard.auth import roles_required
-from dashboard.follow_sockets import presence
-from dashboard.openapi import described
-from dashboard.presence import PRESENTER_ROLES, Person, PresenceError
+from dashboard.desk import current_desk
+from dashboard.live.follow_sockets import presence
+from dashboard.live.presence import PRESENTER_ROLES, Person, PresenceError
 from data_sources import accounts, snapshots
 
 bp = Blueprint("follow", __name__)
 READERS = ("admin", "operator", "viewer", "display")
-
-
-def _desk() -> Any:
-    return current_app.extensions["desk"]
 
 
 def _me() -> Person:
@@ -39,7 +36,8 @@ def _body() -> tuple[dict[str, Any] | None, Any]:
 
 
 def _refused(exc: PresenceError) -> Any:
-    return jsonify({"error": str(exc), "errors": {exc.field: str(exc)}, "state": presence(_desk()).state()}), exc.status
+    state = presence(current_desk()).state()
+    return jsonify({"error": str(exc), "errors": {exc.field: str(exc)}, "state": state}), exc.status
 
 
 def _as_of(raw: Any) -> datetime | None:
@@ -64,7 +62,7 @@ def follow_link() -> Any:
 @roles_required(*READERS)
 def get_view() -> Any:
     """The current presenter and view (late join, reconnect)."""
-    return jsonify(presence(_desk()).state())
+    return jsonify(presence(current_desk()).state())
 
 
 @bp.route("/api/v1/view", methods=["POST"])
@@ -87,7 +85,7 @@ def post_view() -> Any:
     if slide is not None and (not isinstance(slide, int) or isinstance(slide, bool)):
         return jsonify({"error": "slide harus bilangan bulat", "errors": {"slide": "slide harus bilangan bulat"}}), 422
     try:
-        return jsonify(presence(_desk()).set_view(_me(), body.get("path", ""), body.get("search", ""), slide))
+        return jsonify(presence(current_desk()).set_view(_me(), body.get("path", ""), body.get("search", ""), slide))
     except PresenceError as exc:
         return _refused(exc)
 
@@ -110,7 +108,7 @@ def post_presenter() -> Any:
     if error:
         return error
     action = body.get("action")
-    p = presence(_desk())
+    p = presence(current_desk())
     try:
         if action in ("take", "takeover"):
             return jsonify(p.take(_me(), takeover=action == "takeover"))
@@ -118,7 +116,7 @@ def post_presenter() -> Any:
             return jsonify(p.release(_me()))
         if action == "handover":
             name = body.get("to")
-            user = next((u for u in accounts.list_users(_desk().store) if u.username == name and u.active), None)
+            user = next((u for u in accounts.list_users(current_desk().store) if u.username == name and u.active), None)
             if user is None:
                 message = f"pengguna {name!r} tidak ada"
                 return jsonify({"error": "pengguna tidak dikenal", "errors": {"to": message}}), 422
@@ -141,12 +139,13 @@ def post_snapshot() -> Any:
     body, error = _body()
     if error:
         return error
-    p = presence(_desk())
+    p = presence(current_desk())
     me = _me()
     if p.presenter is None or p.presenter.key != me.key:
         return _refused(PresenceError("presenter", "hanya presenter yang boleh membekukan tampilan"))
     try:
-        info = snapshots.create_snapshot(_desk().store, me.name, _as_of(body.get("as_of")), body.get("note") or "")
+        store = current_desk().store
+        info = snapshots.create_snapshot(store, me.name, _as_of(body.get("as_of")), body.get("note") or "")
     except snapshots.SnapshotError as exc:
         return jsonify({"error": "parameter tidak sah", "errors": exc.errors}), 422
     try:
@@ -168,7 +167,7 @@ def post_snapshot() -> Any:
 def post_live() -> Any:
     """Back to live numbers for everyone."""
     try:
-        return jsonify(presence(_desk()).unfreeze(_me()))
+        return jsonify(presence(current_desk()).unfreeze(_me()))
     except PresenceError as exc:
         return _refused(exc)
 
@@ -178,7 +177,7 @@ def post_live() -> Any:
 @roles_required(*READERS)
 def get_snapshots() -> Any:
     """Past snapshots, newest first."""
-    return jsonify({"snapshots": [s.as_dict() for s in snapshots.list_snapshots(_desk().store)]})
+    return jsonify({"snapshots": [s.as_dict() for s in snapshots.list_snapshots(current_desk().store)]})
 
 
 @bp.route("/api/v1/snapshots/<int:snapshot_id>", methods=["GET"])
@@ -190,7 +189,7 @@ def get_snapshots() -> Any:
 @roles_required(*READERS)
 def get_snapshot(snapshot_id: int) -> Any:
     """A snapshot and every contest's headline totals as of its moment (from the stored result versions)."""
-    desk = _desk()
+    desk = current_desk()
     info = snapshots.get_snapshot(desk.store, snapshot_id)
     if info is None:
         return jsonify({"error": "tidak ditemukan", "errors": {"snapshot": f"cuplikan {snapshot_id} tidak ada"}}), 404

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from dashboard.rules import STATUS_COUNTED, STATUS_REVIEW
+from data_sources.domain.rules import STATUS_COUNTED, STATUS_REVIEW
 
 if TYPE_CHECKING:
     from data_sources.summary import ContestInfo

@@ -11,15 +11,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request, stream_with_context
+from flask import Blueprint, Response, jsonify, request, stream_with_context
 from flask_login import current_user
 
-from dashboard.api import refuse_nul_in_url
-from dashboard.api_models import ErrorOut
+from dashboard.api.models import ErrorOut
+from dashboard.api.openapi import described, query
+from dashboard.api.routes import refuse_nul_in_url
 from dashboard.auth import roles_required
-from dashboard.fmt import now_utc
-from dashboard.openapi import described, query
+from dashboard.desk import current_desk
 from data_sources import exports, incidents
+from data_sources.domain.fmt import now_utc
 
 bp = Blueprint("export", __name__, url_prefix="/api/v1/export")
 bp.before_request(refuse_nul_in_url)
@@ -32,10 +33,6 @@ AS_OF = query(
     "Keadaan pada saat ini (ISO 8601 dengan zona); bawaan: sekarang",
     {"type": "string", "format": "date-time"},
 )
-
-
-def _desk() -> Any:
-    return current_app.extensions["desk"]
 
 
 def _answers() -> dict[int, tuple[Any, str]]:
@@ -70,7 +67,7 @@ def _flag(name: str, errors: dict[str, str]) -> bool:
 
 def _download(table: exports.Table, params: dict[str, Any], name: str) -> Response:
     """Stream a table as a CSV attachment; the audit row is written when the stream ends (or is cut)."""
-    store, who = _desk().store, current_user.name
+    store, who = current_desk().store, current_user.name
 
     def body() -> Iterator[str]:
         try:
@@ -126,7 +123,7 @@ def export_results() -> Any:
     all_versions, no_held = _flag("semua_versi", errors), _flag("tanpa_perlu_dicek", errors)
     if errors:
         return _refused(errors)
-    store = _desk().store
+    store = current_desk().store
     try:
         table = exports.results_table(
             store, params["contest"], params["region"], params["as_of"], all_versions=all_versions, held=not no_held
@@ -159,7 +156,7 @@ def export_recap() -> Any:
     if errors:
         return _refused(errors)
     try:
-        table = exports.recap_table(_desk().recap, params["contest"], params["region"], params["as_of"])
+        table = exports.recap_table(current_desk().recap, params["contest"], params["region"], params["as_of"])
     except exports.ExportError as exc:
         return _refused(exc.errors)
     name = exports.file_name("recap", params["contest"], params["region"], params["as_of"] or now_utc())
@@ -192,12 +189,12 @@ def export_incidents() -> Any:
     description (what `python -m dashboard import incidents` reads), then id, nama_kecamatan, status, reporter,
     created_at, updated_at, perubahan and riwayat; with `as_of`, the incidents and their status as they stood then.
     The filters are those of GET /api/v1/incidents (without a limit)."""
-    from dashboard.incident_maps import reference_now
+    from dashboard.charts.incident_maps import reference_now
 
     params, errors = _common(INCIDENT_PARAMS)
-    store = _desk().store
+    store = current_desk().store
     args = {k: v for k, v in request.args.items() if k not in ("region", "as_of") and "\x00" not in k + v}
-    filters, bad = incidents.parse_filters(args, reference_now(_desk()), incidents.kecamatan_codes(store))
+    filters, bad = incidents.parse_filters(args, reference_now(current_desk()), incidents.kecamatan_codes(store))
     errors.update(bad)
     if errors:
         return _refused(errors)

@@ -12,12 +12,13 @@ from flask_login import current_user
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
-from dashboard import api_models as m
+from dashboard.api import models as m
+from dashboard.api.openapi import build_document, described, query
 from dashboard.auth import ALL_ROLES, roles_required
-from dashboard.fmt import now_utc
-from dashboard.messages import recap_message, snapshot
-from dashboard.openapi import build_document, described, query
+from dashboard.desk import current_desk
+from dashboard.live.messages import recap_message, snapshot
 from data_sources import geo, incidents, logistics, results
+from data_sources.domain.fmt import now_utc
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 health = Blueprint("health", __name__)
@@ -32,10 +33,6 @@ IDEMPOTENCY = {
     "description": "Kunci unik pengirim: kiriman ulang dengan kunci yang sama disimpan sekali (200)",
     "schema": {"type": "string", "pattern": "^" + IDEMPOTENCY_KEY.pattern + "$"},
 }
-
-
-def _desk():
-    return current_app.extensions["desk"]
 
 
 def _refusal(status: int, error: str, errors: dict[str, str] | None = None) -> tuple[Any, int]:
@@ -127,7 +124,7 @@ def _api_http_error(exc: HTTPException) -> Any:
 def healthz() -> Any:
     """Liveness and database reachability; no data, no auth."""
     try:
-        with _desk().store.engine.connect() as conn:
+        with current_desk().store.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
     except Exception:
         return jsonify({"status": "error"}), 503
@@ -196,10 +193,8 @@ def post_tally() -> Any:
     if errors:
         return jsonify({"status": results.REJECTED, "error": "data tidak sah", "errors": errors}), 422
     outcome = results.submit_result(
-        _desk().store, tally.model_dump(), current_user.actor, source="api", idempotency_key=key
+        current_desk().store, tally.model_dump(), current_user.actor, source="api", idempotency_key=key
     )
-    if outcome.changed:
-        _desk().changed("result", outcome.result)
     payload: dict[str, Any] = {"status": outcome.status}
     if outcome.result:
         payload["result"] = outcome.result
@@ -216,7 +211,7 @@ def post_tally() -> Any:
 @roles_required(*ALL_ROLES)
 def get_openapi() -> Any:
     """The OpenAPI document of every route under /api/v1."""
-    cache = _desk().extras
+    cache = current_desk().extras
     if "openapi" not in cache:
         cache["openapi"] = build_document(current_app)
     return jsonify(cache["openapi"])
@@ -258,7 +253,7 @@ def get_recap(contest: str) -> Any:
     as_of, error = _as_of(request.args.get("as_of"))
     if error:
         return jsonify({"error": "parameter tidak sah", "errors": {"as_of": error}}), 422
-    recap = _desk().recap
+    recap = current_desk().recap
     info = recap.contest(contest)
     if info is None:
         return jsonify(
@@ -276,7 +271,7 @@ def get_recap(contest: str) -> Any:
             "paslon": [{"nomor": p.nomor, "kepala": p.kepala, "wakil": p.wakil, "color": p.color} for p in info.paslon],
             "region": head.as_dict(),
             "children": [c.as_dict() for c in children],
-            "seq": _desk().hub.seq,
+            "seq": current_desk().hub.seq,
         }
     )
 
@@ -289,7 +284,7 @@ def get_recap(contest: str) -> Any:
 @roles_required(*READERS)
 def get_live() -> Any:
     """The latest message of every live stream, for a viewer that missed some (gap or reconnect)."""
-    desk = _desk()
+    desk = current_desk()
     messages = [("recap", recap_message(desk, c.id, consume=False)) for c in desk.recap.contests()]
     messages += snapshot(desk, "incident") + snapshot(desk, "logistics")
     return jsonify(
@@ -298,14 +293,14 @@ def get_live() -> Any:
 
 
 def _reference_now() -> datetime:
-    from dashboard.incident_maps import reference_now
+    from dashboard.charts.incident_maps import reference_now
 
-    return reference_now(_desk())
+    return reference_now(current_desk())
 
 
 def _area() -> incidents.Area:
     """Where incidents of the regency may lie: the configured boundaries, else the kecamatan centroids."""
-    desk = _desk()
+    desk = current_desk()
     return incidents.regency_area(desk.store, geo.load_boundaries(desk.config.boundaries))
 
 
@@ -333,7 +328,7 @@ def get_incidents() -> Any:
     since / updated_since: ISO moments with a zone (occurred / changed at or after); hours: the last N hours
     (of the simulated day in the demo); limit: 1..5000 (500 by default).
     """
-    store = _desk().store
+    store = current_desk().store
     filters, errors = incidents.parse_filters(request.args, _reference_now(), incidents.kecamatan_codes(store))
     unknown = sorted(
         set(request.args) - {*incidents.CHOICE_FILTERS, "kecamatan", "since", "updated_since", "hours", "limit"}
@@ -359,7 +354,7 @@ def get_incident(incident_id: int) -> Any:
     """One incident with its status history."""
     if incident_id > MAX_ID:
         return _not_found("id", f"kejadian {incident_id} tidak ada")
-    data = incidents.get_incident(_desk().store, incident_id)
+    data = incidents.get_incident(current_desk().store, incident_id)
     if data is None:
         return _not_found("id", f"kejadian {incident_id} tidak ada")
     return jsonify(data)
@@ -384,10 +379,9 @@ def post_incident() -> Any:
     if error:
         return error
     try:
-        data = incidents.create_incident(_desk().store, body, current_user.actor, _area(), strict=True)
+        data = incidents.create_incident(current_desk().store, body, current_user.actor, _area(), strict=True)
     except incidents.IncidentError as exc:
         return jsonify({"error": "data tidak sah", "errors": exc.errors}), 422
-    _desk().changed("incident", data)
     return jsonify(data), 201
 
 
@@ -416,12 +410,11 @@ def patch_incident(incident_id: int) -> Any:
         return jsonify({"error": "data tidak sah", "errors": errors}), 422
     try:
         data = incidents.change_status(
-            _desk().store, incident_id, body.get("status"), current_user.actor, body.get("note")
+            current_desk().store, incident_id, body.get("status"), current_user.actor, body.get("note")
         )
     except incidents.IncidentError as exc:
         code = 404 if "id" in exc.errors else 422
         return jsonify({"error": "perubahan ditolak", "errors": exc.errors}), code
-    _desk().changed("incident", data)
     return jsonify(data)
 
 
@@ -439,7 +432,7 @@ def patch_incident(incident_id: int) -> Any:
 def get_logistics() -> Any:
     """The logistics board: every kecamatan × item line (filters kecamatan, item, status: a value or a comma list),
     the readiness, the late cut-off and how each line stands."""
-    store = _desk().store
+    store = current_desk().store
     filters, errors = logistics.parse_filters(request.args, logistics.known_values(store))
     for name in sorted(set(request.args) - {"kecamatan", "item", "status"}):
         errors[name] = "parameter tidak dikenal"
@@ -474,9 +467,8 @@ def put_logistics(kecamatan: str, item: str) -> Any:
         return jsonify({"error": "data tidak sah", "errors": {"body": "harus objek JSON"}}), 422
     try:
         row = logistics.update(
-            _desk().store, kecamatan, item, body.get("received"), body.get("status"), current_user.actor.name
+            current_desk().store, kecamatan, item, body.get("received"), body.get("status"), current_user.actor.name
         )
     except logistics.LogisticsError as exc:
         return jsonify({"error": "data tidak sah", "errors": exc.errors}), 422
-    _desk().changed("logistics", row)
     return jsonify(logistics.line_dict(row))

@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from dashboard.fmt import fmt_int, fmt_pct
+from data_sources.domain.fmt import fmt_int, fmt_pct
 
 MAX_DPT_PER_TPS = 600
 MAX_COUNT = 10_000_000  # larger counts are typing errors

@@ -25,7 +25,9 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from dashboard.catalog import (
+from dashboard.charts.figures import Colours, Outline, base_layout, offline_geo, plot_text, region_trace, shown_regions
+from data_sources.domain.fmt import fmt_int, fmt_pct, fmt_wib, now_utc, to_wib
+from data_sources.domain.vocab import (
     CATEGORIES,
     INCIDENT_STATUSES,
     OPEN_STATUSES,
@@ -33,8 +35,6 @@ from dashboard.catalog import (
     SEVERITY_COLORS,
     STAGES,
 )
-from dashboard.figures import Colours, Outline, base_layout, offline_geo, plot_text, region_trace, shown_regions
-from dashboard.fmt import fmt_int, fmt_pct, fmt_wib, now_utc, to_wib
 
 CATEGORY_COLORS = {
     "hak-pilih": "#1565c0",

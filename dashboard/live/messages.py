@@ -8,10 +8,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from dashboard.catalog import OPEN_STATUSES, SEVERITIES
-from dashboard.fmt import fmt_int, fmt_pct, fmt_wib, now_utc
-from dashboard.recap import RegionTotals
+from dashboard.recap.engine import RegionTotals
 from data_sources import incidents, logistics
+from data_sources.domain.fmt import fmt_int, fmt_pct, fmt_wib, now_utc
+from data_sources.domain.vocab import OPEN_STATUSES, SEVERITIES
 from data_sources.summary import ContestInfo
 
 
@@ -92,7 +92,7 @@ def snapshot(desk: Any, kind: str) -> list[tuple[str, dict[str, Any]]]:
     if kind.startswith("recap:"):
         return [("recap", recap_message(desk, kind.removeprefix("recap:")))]
     if kind in ("incident", "logistics"):
-        items, more = desk.take_pending(kind)
+        items, more = desk.feed.take_pending(kind)
         if kind == "incident":
             text = incident_texts(incidents.counts(store))
         else:

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, request, send_file
+from flask import Blueprint, jsonify, request, send_file
 from flask_login import current_user
 
-from dashboard import api_models as m
+from dashboard.api import models as m
 from dashboard.auth import roles_required
-from dashboard.codes import normalize_tps_code
+from dashboard.desk import current_desk
 from data_sources import photos
+from data_sources.domain.codes import normalize_tps_code
 
 bp = Blueprint("photos", __name__)
 VIEWERS = ("admin", "operator", "viewer")
@@ -71,10 +72,6 @@ OPENAPI_PATHS: dict[str, Any] = {
 }
 
 
-def _desk() -> Any:
-    return current_app.extensions["desk"]
-
-
 def _refused(field: str, message: str, status: int) -> tuple[Any, int]:
     return jsonify({"error": "foto ditolak", "errors": {field: message}}), status
 
@@ -92,7 +89,7 @@ def post_photo(contest: str, tps: str) -> Any:
     if upload is None:
         return _refused("photo", "wajib: berkas di bagian multipart bernama 'photo'", 422)
     data = upload.stream.read(photos.MAX_BYTES + 1)  # the client's file name is never used
-    desk = _desk()
+    desk = current_desk()
     result_id = photos.current_result_id(desk.store, contest, code)
     if result_id is None:
         return _refused("tps", f"TPS {code} belum punya hasil untuk {contest}", 404)
@@ -109,7 +106,7 @@ post_photo.openapi = OPENAPI_PATHS["/api/v1/tallies/{contest}/{tps}/photo"]["pos
 def _serve(photo_id: int, thumb: bool) -> Any:
     if getattr(current_user, "role", None) not in VIEWERS:
         return jsonify({"error": "tidak ditemukan"}), 404
-    desk = _desk()
+    desk = current_desk()
     found = photos.photo_file(desk.store, desk.config.data_dir, photo_id, thumb)
     if found is None:
         return jsonify({"error": "tidak ditemukan"}), 404

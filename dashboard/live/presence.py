@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlencode
 
-from dashboard.fmt import now_utc
+from data_sources.domain.fmt import now_utc
 
 PRESENTER_ROLES = ("admin", "operator")
 MIRRORED_PATHS = ("/", "/rekapitulasi", "/kejadian", "/logistik", "/layar")  # pages every follower may open

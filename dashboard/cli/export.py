@@ -1,4 +1,4 @@
-"""Command line: `python -m dashboard export results|recap|incidents …` (wired into `dashboard.cli`).
+"""Command line: `python -m dashboard export results|recap|incidents …` (wired into `dashboard.cli.main`).
 
 Output goes to standard output, or with `-o FILE` to a temporary file beside FILE that takes FILE's name only
 once the export is complete (mode 0600: the count is internal). Every export leaves an audit row
@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from dashboard.fmt import fmt_int, now_utc
+from data_sources.domain.fmt import fmt_int, now_utc
 
 EXIT_OK, EXIT_UNUSABLE, EXIT_FAILED = 0, 2, 3
 OPTION = {"contest": "--contest", "region": "--region", "as_of": "--as-of", "since": "--since", "format": "--format"}
@@ -146,7 +146,7 @@ def _table(args: argparse.Namespace, store: Any) -> tuple[Any, dict[str, Any]]:
             store, args.contest, args.region, as_of, all_versions=args.semua_versi, held=not args.tanpa_perlu_dicek
         )
     elif kind == "recap":
-        from dashboard.recap_service import RecapService
+        from dashboard.recap.service import RecapService
 
         exports.check_contest(store, args.contest, required=True)
         table = exports.recap_table(RecapService(store), args.contest, args.region, as_of)
@@ -166,7 +166,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     """Run `export results|recap|incidents`; returns the exit code."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from dashboard.cli import _config, _store
+    from dashboard.cli.main import _config, _store
     from data_sources import exports
 
     target: Path | None = args.output

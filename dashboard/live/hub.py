@@ -1,7 +1,8 @@
-"""Realtime hub: authenticated Socket.IO connections and coalesced, sequenced broadcasts.
+"""Realtime hub: coalesced, sequenced broadcasts of what the change feed says changed.
 
-Writers call `notify(kind, data)`; a background task folds bursts into at most a few broadcasts a second,
-each carrying a sequence number, and every emit goes through `publish()`.
+A background task follows the change feed (woken at once by a commit of this process, and looking every
+POLL_SECONDS for the writes of other processes); what changed is marked with `notify(kind)`, bursts are folded
+into at most a few broadcasts a second, each carrying a sequence number, and every emit goes through `publish()`.
 """
 
 from __future__ import annotations
@@ -15,28 +16,28 @@ from typing import Any
 
 from flask_socketio import SocketIO
 
-from dashboard.fmt import fmt_wib, now_utc
+from data_sources.domain.fmt import fmt_wib, now_utc
 
 log = logging.getLogger(__name__)
 RATE_LIMIT = 10  # at most this many broadcasts of one kind (one contest) in any window of RATE_WINDOW seconds
 RATE_WINDOW = 1.0
 MIN_GAP_SECONDS = 0.05  # and never two of one kind closer than this
 HEARTBEAT_SECONDS = 2.0
-IDLE_SECONDS = 1.0  # the owner's `idle` check runs at most this often (and at least every HEARTBEAT_SECONDS)
+POLL_SECONDS = 0.2  # the change feed is looked at this often for writes of other processes
 
 
 class Hub:
-    """Coalesces change notices and publishes `recap`, `incident` and `logistics` events."""
+    """Follows the change feed and publishes `recap`, `incident` and `logistics` events."""
 
     def __init__(
         self,
         socketio: SocketIO,
         snapshot: Callable[[str], list[tuple[str, dict[str, Any]]]],
         background: bool = True,
-        idle: Callable[[], None] | None = None,
+        follow: Callable[[], object] | None = None,
     ) -> None:
         self.socketio = socketio
-        self._idle = idle  # a cheap check for changes made elsewhere (another process); it may call notify()
+        self._follow = follow  # takes the feed's new entries into account; it calls notify() for what changed
         self._snapshot = snapshot  # kind → the messages describing the current state of that kind
         self._lock = threading.Lock()
         self._dirty: set[str] = set()
@@ -90,7 +91,10 @@ class Hub:
         """Something of this kind changed: a broadcast follows as soon as the kind's rate limit allows."""
         with self._lock:
             self._dirty.add(kind)
-        self.ensure_started()
+        self._wake.set()
+
+    def wake(self) -> None:
+        """A write was committed in this process: look at the change feed now rather than at the next poll."""
         self._wake.set()
 
     def heartbeat(self) -> None:
@@ -118,13 +122,22 @@ class Hub:
             at = max(at, sent[0] + RATE_WINDOW)
         return at
 
-    def flush(self, now: float | None = None) -> int:
+    def follow(self) -> None:
+        """Take the change feed's new entries into account (they mark what changed)."""
+        if self._follow is not None:
+            self._follow()
+
+    def flush(self, now: float | None = None, follow: bool = True) -> int:
         """Publish the current state of every kind that changed and may be broadcast now; returns messages sent.
+
+        The change feed is followed first (`follow=False` skips it: the background task has just done it).
 
         At most RATE_LIMIT broadcasts of a kind in any RATE_WINDOW, at least MIN_GAP_SECONDS apart; changes that
         come sooner stay pending and go out together when the kind may be sent again (the leading change is
         never delayed, and the last broadcast always carries everything accepted before it).
         """
+        if follow:
+            self.follow()
         now = time.monotonic() if now is None else now
         with self._lock:
             ready = {k for k in self._dirty if now >= self._opens_at(k) - 1e-6}
@@ -151,22 +164,20 @@ class Hub:
         self._wake.set()
 
     def _run(self) -> None:
-        last_beat = last_idle = time.monotonic()
+        last_beat = time.monotonic()
         while not self._stopped:
-            due = self._next_due(time.monotonic())
-            if due is None:
-                self._wake.wait(timeout=max(0.0, HEARTBEAT_SECONDS - (time.monotonic() - last_beat)))
-            elif due > 0:
-                time.sleep(due)
+            now = time.monotonic()
+            due = self._next_due(now)
+            wait = POLL_SECONDS if due is None else min(due, POLL_SECONDS)
+            if wait > 0:
+                self._wake.wait(timeout=wait)
             self._wake.clear()
             if self._stopped:
                 break
             now = time.monotonic()
             try:
-                if self._idle is not None and now - last_idle >= IDLE_SECONDS:
-                    last_idle = now
-                    self._idle()
-                if self.flush(now):
+                self.follow()
+                if self.flush(now, follow=False):
                     last_beat = now
                 elif self._next_due(now) is None and now - last_beat >= HEARTBEAT_SECONDS:
                     self.heartbeat()

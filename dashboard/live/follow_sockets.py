@@ -1,6 +1,6 @@
 """Socket.IO side of presenter and followers: every view change goes out as one `view` event (`publish`).
 
-The state is handled by a `Presence` in `desk.extras["presence"]` and kept in the database
+The state is handled by a `Presence` in `desk.presence` and kept in the database
 (`data_sources.presence_state`); a client may ask for it with `view:get`
 (the acknowledgement carries the whole current state), as the browser does over HTTP (GET /api/v1/view).
 """
@@ -11,14 +11,15 @@ from typing import Any
 
 from flask_socketio import SocketIO
 
-from dashboard.presence import Presence
+from dashboard.live.presence import Presence
 
 EVENT = "view"
 
 
 def presence(desk: Any) -> Presence:
     """The running app's presenter and view state."""
-    return desk.extras["presence"]
+    assert desk.presence is not None, "follow_sockets.register makes it"
+    return desk.presence
 
 
 def publish(socketio: SocketIO, state: dict[str, Any]) -> None:
@@ -30,9 +31,7 @@ def register(socketio: SocketIO, desk: Any) -> None:
     """Create the app's Presence (publishing each change) and the `view:get` handler."""
     from data_sources.presence_state import StoredPresence
 
-    desk.extras["presence"] = Presence(
-        on_change=lambda state: publish(socketio, state), keeper=StoredPresence(desk.store)
-    )
+    desk.presence = Presence(on_change=lambda state: publish(socketio, state), keeper=StoredPresence(desk.store))
 
     @socketio.on("view:get")
     def _view_get(_data: Any = None) -> dict[str, Any]:

@@ -1,0 +1,1 @@
+"""Figures and maps of the pages (Plotly), offline."""

@@ -1,0 +1,126 @@
+"""What one server process does with the change feed: fold results into the live recap, collect the incidents and
+logistics lines to push, and tell the hub which kinds changed.
+
+Every write reaches it the same way, whoever made it: this process's API or pages, the simulator, a command-line
+import in another shell, another server process on the same database.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import asdict
+from typing import Any
+
+from dashboard.recap.service import RecapService
+from data_sources import incidents, logistics
+from data_sources.feed import BATCH, Change, FeedCursor
+from data_sources.store import Store
+
+log = logging.getLogger(__name__)
+PENDING_LIMIT = 50  # items of a kind kept for the next broadcast (older ones are only counted as "more")
+REBUILD_ACTIONS = ("scenario.", "tps.")  # the scenario or the TPS list changed: every total may differ
+
+
+def logistics_item(row: logistics.LogisticsRow) -> dict[str, Any]:
+    """A logistics line as pushed to the pages."""
+    data = asdict(row)
+    return {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in data.items()}
+
+
+class FeedFollower:
+    """Follows the change feed from a cursor on behalf of the live layer of one process."""
+
+    def __init__(self, store: Store, recap: RecapService, notify: Callable[[str], None], start: int | None = None):
+        self.store = store
+        self.recap = recap
+        self.notify = notify
+        self.cursor = FeedCursor(store, start)
+        self._lock = threading.RLock()
+        self._pending: dict[str, dict[str, dict[str, Any]]] = {}
+        self._more: dict[str, bool] = {}
+
+    @property
+    def position(self) -> int:
+        """The id of the last feed entry this process has taken into account."""
+        return self.cursor.position
+
+    def poll(self) -> int:
+        """Take every entry committed since the last poll into account; returns how many there were."""
+        seen = 0
+        with self._lock:
+            while True:
+                changes = self.cursor.read(BATCH)
+                if changes:
+                    self._take(changes)
+                seen += len(changes)
+                if len(changes) < BATCH:
+                    return seen
+
+    def _take(self, changes: list[Change]) -> None:
+        kinds: set[str] = set()
+        incident_ids: list[int] = []
+        lines: list[str] = []
+        if any(c.action.startswith(REBUILD_ACTIONS) for c in changes):
+            self.store.forget_catalog()
+            self.recap.rebuild()  # reads everything stored, these changes included
+            kinds.update(f"recap:{c.id}" for c in self.recap.contests())
+            kinds.add("logistics")
+        for change in changes:
+            if change.entity == "result" and change.after:
+                self._apply(change, kinds)
+            elif change.entity == "incident":
+                incident_ids.append(int(change.entity_id))
+            elif change.entity == "logistics":
+                lines.append(change.entity_id)
+        if incident_ids:
+            self._collect_incidents(incident_ids)
+            kinds.add("incident")
+        if lines:
+            self._collect_logistics(lines)
+            kinds.add("logistics")
+        for kind in sorted(kinds):
+            self.notify(kind)
+
+    def _apply(self, change: Change, kinds: set[str]) -> None:
+        result = change.after or {}
+        try:
+            self.recap.apply(result)
+        except (KeyError, ValueError):  # a contest or TPS this process does not hold: nothing to show
+            log.warning("feed entry %s: result %s/%s not applied", change.id, result.get("contest"), result.get("tps"))
+            return
+        kinds.add(f"recap:{result['contest']}")
+
+    def _keep(self, kind: str, key: str, item: dict[str, Any]) -> None:
+        items = self._pending.setdefault(kind, {})
+        items.pop(key, None)  # newest last
+        items[key] = item
+        if len(items) > PENDING_LIMIT:
+            del items[next(iter(items))]
+            self._more[kind] = True
+
+    def _collect_incidents(self, ids: list[int]) -> None:
+        newest = list(dict.fromkeys(reversed(ids)))  # each incident once, the most recently changed first
+        if len(newest) > PENDING_LIMIT:
+            self._more["incident"] = True
+        for incident_id in reversed(newest[:PENDING_LIMIT]):
+            item = incidents.get_incident(self.store, incident_id)
+            if item is not None:
+                self._keep("incident", str(incident_id), item)
+
+    def _collect_logistics(self, keys: list[str]) -> None:
+        wanted = list(dict.fromkeys(keys))
+        kecamatan = {k.split("/", 1)[0] for k in wanted}
+        items = {k.split("/", 1)[1] for k in wanted if "/" in k}
+        rows = {f"{r.kecamatan_code}/{r.item}": r for r in logistics.board(self.store, kecamatan, items)}
+        for key in wanted:
+            if key in rows:
+                self._keep("logistics", key, logistics_item(rows[key]))
+
+    def take_pending(self, kind: str) -> tuple[list[dict[str, Any]], bool]:
+        """The items of a kind changed since the last broadcast (newest last), and whether some were left out."""
+        with self._lock:
+            items = list(self._pending.pop(kind, {}).values())
+            more = self._more.pop(kind, False)
+        return items, more
