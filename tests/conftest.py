@@ -44,11 +44,11 @@ def import_parser() -> Any:
     """The `python -m dashboard import …` argument parser, as the CLI builds it."""
     import argparse
 
-    from dashboard.cli import main as cli
+    from dashboard.cli.common import common_options
     from dashboard.cli.imports import add_import_parser
 
     parser = argparse.ArgumentParser(prog="python -m dashboard")
-    add_import_parser(parser.add_subparsers(dest="command"), cli._common)
+    add_import_parser(parser.add_subparsers(dest="command"), common_options)
     return parser
 
 

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from dashboard.cli.common import config_from, open_store
 from data_sources.domain.fmt import fmt_int, now_utc
 
 EXIT_OK, EXIT_UNUSABLE, EXIT_FAILED = 0, 2, 3
@@ -166,7 +167,6 @@ def cmd_export(args: argparse.Namespace) -> int:
     """Run `export results|recap|incidents`; returns the exit code."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from dashboard.cli.main import _config, _store
     from data_sources import exports
 
     target: Path | None = args.output
@@ -174,7 +174,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"Tidak diekspor: -o {target}: bukan berkas di folder yang ada.", file=sys.stderr)
         return EXIT_UNUSABLE
     try:
-        store = _store(_config(args))
+        store = open_store(config_from(args))
     except SQLAlchemyError as exc:
         print(f"Basis data tidak dapat dibuka: {str(exc).splitlines()[0]}", file=sys.stderr)
         return EXIT_UNUSABLE

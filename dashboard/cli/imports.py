@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from dashboard.cli.common import config_from, open_store
 from data_sources.domain.fmt import fmt_int
 
 EXIT_OK, EXIT_STRICT, EXIT_UNUSABLE, EXIT_DATABASE = 0, 1, 2, 3
@@ -152,7 +153,6 @@ def cmd_import(args: argparse.Namespace) -> int:
     """Run `import tps|tallies|sirekap|incidents`; prints the report; returns the exit code."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from dashboard.cli.main import _config, _store
     from data_sources import imports, tps_import
 
     kind = args.import_command
@@ -162,7 +162,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"Laporan tidak boleh menimpa berkas masukan {args.path}.", file=sys.stderr)
         return EXIT_UNUSABLE
     try:
-        store = _store(_config(args))
+        store = open_store(config_from(args))
     except SQLAlchemyError as exc:
         print(f"Basis data tidak dapat dibuka; tidak ada yang disimpan: {str(exc).splitlines()[0]}", file=sys.stderr)
         return EXIT_UNUSABLE
@@ -231,8 +231,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             "(yang sudah tersimpan tidak berubah).",
             file=sys.stderr,
         )
-    if report.stored and kind != "incidents":
-        print("Bila server sedang berjalan, hasil impor ini baru tampil di dasbor setelah server dijalankan ulang.")
+    if report.stored:
+        print("Server yang sedang berjalan menampilkannya di semua layar dalam beberapa saat (umpan perubahan).")
     return EXIT_STRICT if args.strict and report.problems else EXIT_OK
 
 

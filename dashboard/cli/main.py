@@ -9,20 +9,14 @@ import time
 from pathlib import Path
 from typing import Any
 
+from dashboard.cli.common import common_options, config_from, open_store
 from dashboard.cli.export import add_export_parser, cmd_export
 from dashboard.cli.imports import add_import_parser, cmd_import
 from dashboard.config import Config
 from data_sources.domain.actors import SYSTEM
 
-DEMO_SCENARIO = Path(__file__).resolve().parent.parent / "data_sources" / "demo" / "banyuasin_demo.json"
+DEMO_SCENARIO = Path(__file__).resolve().parents[2] / "data_sources" / "demo" / "banyuasin_demo.json"
 DEMO_USERS = (("admin", "admin"), ("operator", "operator"), ("viewer", "viewer"))
-
-
-def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--data-dir", help="folder data (SQLite, kunci rahasia, unggahan); bawaan ./var atau DESK_DATA_DIR"
-    )
-    parser.add_argument("--database-url", help="URL basis data, mis. postgresql+psycopg://127.0.0.1/test")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,7 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
 
     serve = sub.add_parser("serve", help="jalankan server web")
-    _common(serve)
+    common_options(serve)
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8050)
     serve.add_argument("--message-queue", help="URL Redis untuk Socket.IO bila beberapa proses melayani")
@@ -43,47 +37,34 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--speed", type=float, default=1.0, help="kecepatan simulator (1 = sehari dalam ±10 menit)")
 
     init = sub.add_parser("init", help="muat berkas skenario pemilihan")
-    _common(init)
+    common_options(init)
     init.add_argument("scenario", type=Path)
 
     users = sub.add_parser("users", help="kelola pengguna")
     users_sub = users.add_subparsers(dest="users_command", required=True)
     add = users_sub.add_parser("add", help="tambah pengguna atau ganti kata sandinya (dibaca dari stdin)")
-    _common(add)
+    common_options(add)
     add.add_argument("name")
     add.add_argument("--role", required=True, choices=["admin", "operator", "viewer"])
 
     tokens = sub.add_parser("tokens", help="kelola token")
     tokens_sub = tokens.add_subparsers(dest="tokens_command", required=True)
     create = tokens_sub.add_parser("create", help="buat token; token dicetak sendiri di baris terakhir")
-    _common(create)
+    common_options(create)
     create.add_argument("name")
     create.add_argument("--role", required=True, choices=["display", "reporter"])
     create.add_argument("--region", help="batasi token reporter ke wilayah ini, mis. 16.07.08")
 
-    add_import_parser(sub, _common)
-    add_export_parser(sub, _common)
+    add_import_parser(sub, common_options)
+    add_export_parser(sub, common_options)
     return parser
-
-
-def _config(args: argparse.Namespace, **extra: Any) -> Config:
-    return Config.from_env(data_dir=args.data_dir, database_url=args.database_url, **extra)
-
-
-def _store(config: Config):  # noqa: ANN202
-    from data_sources.store import Store, default_database_url
-
-    config.data_dir.mkdir(parents=True, exist_ok=True)
-    store = Store(config.database_url or default_database_url(config.data_dir))
-    store.create_schema()
-    return store
 
 
 def cmd_init(args: argparse.Namespace) -> int:
     """Load a scenario file; a broken file changes nothing."""
     from data_sources.scenario import ScenarioError, load_scenario
 
-    store = _store(_config(args))
+    store = open_store(config_from(args))
     try:
         counts = load_scenario(store, args.scenario, SYSTEM)
     except ScenarioError as exc:
@@ -110,7 +91,7 @@ def cmd_users_add(args: argparse.Namespace) -> int:
     """Create a user (or reset its password) with the password read from standard input."""
     from data_sources.accounts import AccountError, set_user
 
-    store = _store(_config(args))
+    store = open_store(config_from(args))
     try:
         user = set_user(store, args.name, args.role, _read_password(args.name), "cli")
     except AccountError as exc:
@@ -124,7 +105,7 @@ def cmd_tokens_create(args: argparse.Namespace) -> int:
     """Create a token and print it alone on the last line."""
     from data_sources.accounts import AccountError, create_token
 
-    store = _store(_config(args))
+    store = open_store(config_from(args))
     try:
         secret, info = create_token(store, args.name, args.role, "cli", args.region)
     except AccountError as exc:
@@ -140,7 +121,7 @@ def prepare_demo(config: Config) -> dict[str, Any]:
     from data_sources.accounts import create_token, generate_password, set_user
     from data_sources.scenario import load_scenario
 
-    store = _store(config)
+    store = open_store(config)
     if store.get_setting("scenario") is None:
         load_scenario(store, DEMO_SCENARIO, SYSTEM)
     passwords = {}
@@ -160,7 +141,7 @@ def cmd_serve(args: argparse.Namespace, demo: bool = False) -> int:
     from dashboard.server import run
 
     demo = demo or args.demo
-    config = _config(
+    config = config_from(
         args,
         message_queue=args.message_queue,
         demo=demo,
