@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from data_sources import results
 from data_sources.domain.actors import Actor
 from tests.browser.test_pages import _dpt, log_in_ok, severe_logs
@@ -18,9 +20,18 @@ def test_a_missed_message_is_recovered_by_resync(served, desk) -> None:  # noqa:
     log_in_ok(duo, "viewer")
     duo.wait_for_text_to_equal("#conn-state", "Terhubung (langsung)")
     duo.wait_for_text_to_equal("#pilbup-banyuasin-reported", "0 / 2.564 TPS")
-    accepted = results.submit_result(desk.store, _tally("16.07.10.1002.001"), Actor("uji", "operator"), "uji")
-    desk.recap.apply(accepted.result)  # folded in, but its broadcast is lost on the way:
-    desk.hub._seq += 1
+    publish, lost = desk.hub.publish, threading.Event()
+
+    def lose(event: str, payload: dict) -> dict:  # the broadcast of the next change is lost on the way
+        desk.hub.publish = publish
+        message = {**payload, "seq": desk.hub._next_seq()}
+        lost.set()
+        return message
+
+    desk.hub.publish = lose
+    results.submit_result(desk.store, _tally("16.07.10.1002.001"), Actor("uji", "operator"), "uji")
+    assert lost.wait(timeout=10)
+    assert duo.find_element("#pilbup-banyuasin-reported").text == "0 / 2.564 TPS"
     desk.hub.heartbeat()  # the next heartbeat tells the page it is behind
     duo.wait_for_text_to_equal("#pilbup-banyuasin-reported", "1 / 2.564 TPS", timeout=10)
     assert severe_logs(duo) == []
