@@ -234,12 +234,3 @@ def load_scenario(store: Store, path: Path, actor: Actor) -> dict[str, int]:
         audit(s, actor.name, "scenario.load", "scenario", spec.name, None, counts)
     store.forget_catalog()
     return counts
-
-
-def validate_file(path: Path) -> list[str]:
-    """Every fault of a scenario file, without touching a store (empty when it is fine)."""
-    try:
-        spec = parse_scenario(Path(path).read_text(encoding="utf-8"))
-    except ScenarioError as exc:
-        return exc.problems
-    return check_scenario(spec)[1]

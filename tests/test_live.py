@@ -6,7 +6,8 @@ import pytest
 
 from data_sources import results
 from data_sources.domain.actors import Actor
-from data_sources.summary import contest_totals, tps_dpt
+from data_sources.summary import tps_dpt
+from tests.oracle import contest_totals
 
 REPORTER = Actor("token:hp", "reporter")
 

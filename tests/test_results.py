@@ -8,8 +8,8 @@ import pytest
 
 from data_sources import results
 from data_sources.domain.actors import Actor
-from data_sources.summary import contest_totals
 from data_sources.summary import tps_dpt as dpt_of
+from tests.oracle import contest_totals
 
 OPERATOR = Actor("operator1", "operator")
 REPORTER = Actor("token:hp-01", "reporter")
