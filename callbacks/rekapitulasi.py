@@ -5,16 +5,13 @@ Flow per contest on the page (ids are pattern-matching `{"type": …, "c": conte
 over HTTP below the main region) → `headline` (bars, progress bar), `series`, `table`, `map`; the map's colour
 choice and clicks are handled in the browser too (a click sets the page's `rk-nav` location).
 `rk-data` → `panels`: when the shown region's flagged counts change, or the TPS on screen changed, the browser
-fetches PANELS_PATH once (the flagged list and the TPS versions, rendered by the layout's own functions).
+fetches /rekapitulasi/_panels once (dashboard/page_routes.py: the flagged list and the TPS versions, rendered by
+the layout's own functions).
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from dash import MATCH, ClientsideFunction, Dash, Input, Output, State
-
-PANELS_PATH = "/rekapitulasi/_panels"
 
 
 def _id(kind: str) -> dict[str, object]:
@@ -27,26 +24,8 @@ def _js(name: str) -> ClientsideFunction:
     return ClientsideFunction(namespace="rekap", function_name=name)
 
 
-def panels_response() -> Any:
-    """GET PANELS_PATH?contest=…&region=…: the page's flagged list and TPS versions as Dash components (JSON)."""
-    from flask import Response, jsonify, request
-    from plotly.io.json import to_json_plotly
-
-    from layouts.rekapitulasi import panels
-
-    try:
-        body = panels(request.args.get("contest", ""), request.args.get("region", ""))
-    except KeyError:
-        return jsonify({"error": "tidak ditemukan", "errors": {"region": "kontestasi atau wilayah tidak dikenal"}}), 404
-    return Response(to_json_plotly(body), mimetype="application/json", headers={"Cache-Control": "no-store"})
-
-
 def register(app: Dash) -> None:
     """Wire the page's stores, figures and table to the clientside functions in assets/recap.js."""
-    from dashboard.auth import roles_required
-
-    view = roles_required("admin", "operator", "viewer", "display")(panels_response)
-    app.server.add_url_rule(PANELS_PATH, "rekap_panels", view, methods=["GET"])
     app.clientside_callback(  # also at first render: a message that arrived while the page was built
         _js("ingest"),
         Output(_id("rk-data"), "data"),

@@ -24,7 +24,7 @@ import layouts.layar
 import layouts.logistik
 import layouts.rekapitulasi
 import layouts.ringkasan
-from dashboard import auth
+from dashboard import auth, page_routes
 from dashboard.api import export as api_export
 from dashboard.api import follow as api_follow
 from dashboard.api import photos as api_photos
@@ -105,7 +105,7 @@ def create_app(config: Config | None = None) -> dash.Dash:
 
     auth.init_auth(server)
     server.register_blueprint(api_routes.health)
-    for blueprint in (api_routes.bp, api_photos.bp, api_follow.bp, api_export.bp):
+    for blueprint in (api_routes.bp, api_photos.bp, api_follow.bp, api_export.bp, page_routes.bp):
         server.register_blueprint(blueprint)
 
     app = dash.Dash(

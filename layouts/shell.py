@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import dash
 from dash import dcc, html
@@ -15,6 +15,9 @@ from data_sources.domain.fmt import fmt_wib, now_utc, to_wib
 from layouts.common import desk, principal
 from layouts.follow import follow_parts
 from layouts.pages import PAGES
+
+if TYPE_CHECKING:
+    from dashboard.desk import Desk
 
 EVENTS = ["recap", "incident", "logistics", "heartbeat"]
 SEVERE = ("tinggi", "kritis")  # severities announced on every screen
@@ -35,7 +38,7 @@ def _nav_links(role: str | None) -> list:
     return links
 
 
-def _desk_or_none() -> Any | None:
+def _desk_or_none() -> Desk | None:
     """The running app's Desk, or None outside an app context (Dash checks the layout once at start)."""
     try:
         return desk()
@@ -43,14 +46,14 @@ def _desk_or_none() -> Any | None:
         return None
 
 
-def unhandled_alerts(d: Any) -> list[dict[str, Any]]:
+def unhandled_alerts(d: Desk | None) -> list[dict[str, Any]]:
     """The severe incidents nobody has verified yet, newest first, as the banner needs them."""
     if d is None:
         return []
     return [{k: i[k] for k in ALERT_FIELDS} for i in incidents.unhandled(d.store, SEVERE)]
 
 
-def alert_banner(d: Any = None) -> list:
+def alert_banner(d: Desk | None = None) -> list:
     """The banner announcing incidents of severity tinggi or kritis until acknowledged on this screen.
 
     It lists those still unverified (status baru) when the page opened, and those created afterwards. Filled in

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from dashboard.app import ASSETS
 from dashboard.charts import maps
 from dashboard.recap.engine import RegionTotals
 from data_sources import geo, results
@@ -407,14 +408,13 @@ def test_browser_formatting_matches_python() -> None:
     import json
     import shutil
     import subprocess
-    from pathlib import Path
 
     from data_sources.domain.fmt import fmt_int, fmt_pct
 
     node = shutil.which("node")
     if node is None:
         pytest.skip("node is not installed")
-    script = Path(maps.__file__).resolve().parent / "assets" / "recap.js"
+    script = ASSETS / "recap.js"
     ints = [0, 7, 999, 1000, 1234567, -4321]
     pcts = [0.0, 0.341, 0.00039, 1.0, 0.123456, 0.5]
     moment = "2024-11-27T06:05:09.123456+00:00"

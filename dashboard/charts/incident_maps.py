@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from math import cos, sin, sqrt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import plotly.graph_objects as go
 
@@ -35,6 +35,9 @@ from data_sources.domain.vocab import (
     SEVERITY_COLORS,
     STAGES,
 )
+
+if TYPE_CHECKING:
+    from dashboard.desk import Desk
 
 CATEGORY_COLORS = {
     "hak-pilih": "#1565c0",
@@ -63,13 +66,13 @@ TIMELINE_MIN_TOP = 10
 # ---------------------------------------------------------------- the clock incident and logistics views share
 
 
-def reference_now(desk: Any) -> datetime:
+def reference_now(desk: Desk) -> datetime:
     """What "now" means for incidents and logistics: the simulated moment in the demo, else the wall clock."""
     simulator = getattr(desk, "simulator", None)
     return simulator.sim_time() if simulator is not None else now_utc()
 
 
-def clock_view(desk: Any) -> dict[str, Any]:
+def clock_view(desk: Desk) -> dict[str, Any]:
     """The reference clock for the browser: the moment now, how fast it runs, and where it stops."""
     simulator = getattr(desk, "simulator", None)
     if simulator is None:

@@ -7,16 +7,19 @@ The state is handled by a `Presence` in `desk.presence` and kept in the database
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask_socketio import SocketIO
 
 from dashboard.live.presence import Presence
 
+if TYPE_CHECKING:
+    from dashboard.desk import Desk
+
 EVENT = "view"
 
 
-def presence(desk: Any) -> Presence:
+def presence(desk: Desk) -> Presence:
     """The running app's presenter and view state."""
     assert desk.presence is not None, "follow_sockets.register makes it"
     return desk.presence
@@ -27,7 +30,7 @@ def publish(socketio: SocketIO, state: dict[str, Any]) -> None:
     socketio.emit(EVENT, state)
 
 
-def register(socketio: SocketIO, desk: Any) -> None:
+def register(socketio: SocketIO, desk: Desk) -> None:
     """Create the app's Presence (publishing each change) and the `view:get` handler."""
     from data_sources.presence_state import StoredPresence
 

@@ -6,13 +6,16 @@ Each message carries `text`: element id → Indonesian text, which pages apply i
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dashboard.recap.engine import RegionTotals
 from data_sources import incidents, logistics
 from data_sources.domain.fmt import fmt_int, fmt_pct, fmt_wib, now_utc
 from data_sources.domain.vocab import OPEN_STATUSES, SEVERITIES
 from data_sources.summary import ContestInfo
+
+if TYPE_CHECKING:
+    from dashboard.desk import Desk
 
 
 def el(*parts: str | int) -> str:
@@ -46,7 +49,7 @@ def child_row(t: RegionTotals) -> list[Any]:
     return [t.code, t.tps_reported, t.held, t.janggal, t.voters, t.suara_sah, t.suara_tidak_sah, *t.votes]
 
 
-def recap_message(desk: Any, contest_id: str, consume: bool = True) -> dict[str, Any]:
+def recap_message(desk: Desk, contest_id: str, consume: bool = True) -> dict[str, Any]:
     """The `recap` event of one contest: headline totals, the main region's children, display texts.
 
     A broadcast consumes the list of regions changed since the previous one; a resync (consume=False) leaves
@@ -86,7 +89,7 @@ def logistics_texts(rows: list[logistics.LogisticsRow]) -> dict[str, str]:
     return {el("log", "readiness"): fmt_pct(logistics.readiness(rows)), el("log", "updated"): fmt_wib(latest)}
 
 
-def snapshot(desk: Any, kind: str) -> list[tuple[str, dict[str, Any]]]:
+def snapshot(desk: Desk, kind: str) -> list[tuple[str, dict[str, Any]]]:
     """The messages that describe the current state of one kind of data."""
     store = desk.store
     if kind.startswith("recap:"):

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask_socketio import SocketIO, join_room
+
+if TYPE_CHECKING:
+    from dashboard.desk import Desk
 
 TOKEN_ROOM = "token:"
 WATCH_SECONDS = 1.0  # how soon a token revoked elsewhere (CLI, another process) loses its open sockets
 
 
-def register(socketio: SocketIO, desk: Any) -> None:
+def register(socketio: SocketIO, desk: Desk) -> None:
     """Install the connect handler that refuses unauthenticated viewers."""
     from dashboard.auth import authenticate_socket
 
@@ -47,7 +50,7 @@ def disconnect_token(socketio: SocketIO, token_id: int) -> int:
     return len(sids)
 
 
-def drop_revoked(socketio: SocketIO, desk: Any) -> int:
+def drop_revoked(socketio: SocketIO, desk: Desk) -> int:
     """Close the sockets of every token that is no longer valid; returns the number of tokens dropped."""
     from data_sources import accounts
 
@@ -59,7 +62,7 @@ def drop_revoked(socketio: SocketIO, desk: Any) -> int:
     return dropped
 
 
-def _watch_tokens(socketio: SocketIO, desk: Any) -> None:
+def _watch_tokens(socketio: SocketIO, desk: Desk) -> None:
     """Check the open token sockets every WATCH_SECONDS while there are any (one watcher per app)."""
     lock = desk.extras.setdefault("token_watch_lock", threading.Lock())
     with lock:
