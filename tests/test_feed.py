@@ -166,3 +166,31 @@ def test_an_import_in_another_shell_reaches_a_display_socket(server, tmp_path: P
     last = next(m for m in reversed(received) if m["contest"] == "pilbup-banyuasin")
     assert last["totals"]["tps_reported"] == 3 and last["totals"]["suara_sah"] == 75
     assert last["text"]["pilbup-banyuasin-reported"] == "3 / 2.564 TPS"
+
+
+def test_a_view_changed_by_another_process_reaches_this_ones_followers(app, tmp_path, db_url) -> None:  # noqa: ANN001
+    """Two server processes on one database and no message queue: the presenter's view, set through the first,
+    reaches a follower of the second by the change feed, once."""
+    from dashboard.app import create_app
+    from dashboard.config import Config
+    from dashboard.live.follow_sockets import presence
+    from dashboard.live.presence import Person
+
+    other = create_app(Config(data_dir=tmp_path / "other", database_url=db_url, testing=True, background_push=False))
+    second = other.server.extensions["desk"]
+    try:
+        follower = second.socketio.test_client(other.server, flask_test_client=_viewer(other))
+        follower.get_received()
+        first = app.server.extensions["desk"]
+        ani = Person("u:1", "operator", "operator")
+        presence(first).take(ani)
+        state = presence(first).set_view(ani, "/rekapitulasi", "?contest=pilbup-banyuasin&region=16.07.10")
+        second.hub.flush()
+        views = [m["args"][0] for m in follower.get_received() if m["name"] == "view"]
+        assert [v["version"] for v in views] == [state["version"]]
+        assert views[0]["view"]["target"] == "/rekapitulasi?contest=pilbup-banyuasin&region=16.07.10"
+        second.hub.flush()
+        assert [m for m in follower.get_received() if m["name"] == "view"] == []  # sent once
+    finally:
+        second.hub.stop()
+        second.store.dispose()

@@ -1,4 +1,8 @@
-"""Socket.IO side of presenter and followers: every view change goes out as one `view` event (`publish`).
+"""Socket.IO side of presenter and followers: every view change goes out as one `view` event (`ViewPublisher`).
+
+A change made in this process is sent at once. One made by another server process reaches this one through the
+change feed (its audit entry `presence`): without a message queue, this process then sends it to its own viewers;
+with one (Redis), the other process's emit already reached every viewer.
 
 The state is handled by a `Presence` in `desk.presence` and kept in the database
 (`data_sources.presence_state`); a client may ask for it with `view:get`
@@ -25,17 +29,34 @@ def presence(desk: Desk) -> Presence:
     return desk.presence
 
 
-def publish(socketio: SocketIO, state: dict[str, Any]) -> None:
-    """Send the whole new view state to every connected viewer (its `seq` is the state's version)."""
-    socketio.emit(EVENT, state)
+class ViewPublisher:
+    """Sends each new view state once as a `view` event (its `seq` is the state's version)."""
+
+    def __init__(self, socketio: SocketIO) -> None:
+        self.socketio = socketio
+        self.sent: tuple[str, int] | None = None  # (epoch, version) of the last state sent by this process
+
+    def __call__(self, state: dict[str, Any]) -> None:
+        """Send a state this process changed."""
+        self.sent = (state["epoch"], state["version"])
+        self.socketio.emit(EVENT, state)
+
+    def catch_up(self, presence: Presence) -> None:
+        """Send the kept state when another process changed it (a feed entry), unless it was sent already."""
+        state = presence.state()
+        if self.sent != (state["epoch"], state["version"]):
+            self(state)
 
 
-def register(socketio: SocketIO, desk: Desk) -> None:
-    """Create the app's Presence (publishing each change) and the `view:get` handler."""
+def register(socketio: SocketIO, desk: Desk) -> ViewPublisher:
+    """Create the app's Presence (publishing each change) and the `view:get` handler; returns the publisher."""
     from data_sources.presence_state import StoredPresence
 
-    desk.presence = Presence(on_change=lambda state: publish(socketio, state), keeper=StoredPresence(desk.store))
+    publisher = ViewPublisher(socketio)
+    desk.presence = Presence(on_change=publisher, keeper=StoredPresence(desk.store))
 
     @socketio.on("view:get")
     def _view_get(_data: Any = None) -> dict[str, Any]:
         return presence(desk).state()  # the connection itself was authenticated (sockets.register)
+
+    return publisher

@@ -36,6 +36,7 @@ class FeedFollower:
         self.store = store
         self.recap = recap
         self.notify = notify
+        self.on_presence: Callable[[], None] | None = None  # the presenter or view state changed
         self.cursor = FeedCursor(store, start)
         self._lock = threading.RLock()
         self._pending: dict[str, dict[str, dict[str, Any]]] = {}
@@ -80,6 +81,8 @@ class FeedFollower:
         if lines:
             self._collect_logistics(lines)
             kinds.add("logistics")
+        if self.on_presence is not None and any(c.entity == "presence" for c in changes):
+            self.on_presence()
         for kind in sorted(kinds):
             self.notify(kind)
 
