@@ -74,7 +74,8 @@ def _live(config: Config, store: Store, socketio: SocketIO) -> Desk:
     hub = Hub(socketio, lambda kind: messages.snapshot(desk, kind), config.background_push, lambda: follower.poll())
     follower = FeedFollower(store, recap, hub.notify, start)
     desk = Desk(config=config, store=store, recap=recap, feed=follower, hub=hub, socketio=socketio)
-    recap.follow(follower.poll)  # a read right after a write sees it
+    recap.follow(follower.catch_up)  # a read right after a write sees it
+    store.on_commit(follower.written)
     store.on_commit(hub.wake)  # a write of this process reaches the screens at once
     return desk
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
@@ -21,6 +22,7 @@ from data_sources.store import Store
 log = logging.getLogger(__name__)
 PENDING_LIMIT = 50  # items of a kind kept for the next broadcast (older ones are only counted as "more")
 REBUILD_ACTIONS = ("scenario.", "tps.")  # the scenario or the TPS list changed: every total may differ
+FRESH_SECONDS = 0.2  # a read looks at the feed again when its last look is older than this (or this process wrote)
 
 
 def logistics_item(row: logistics.LogisticsRow) -> dict[str, Any]:
@@ -41,6 +43,18 @@ class FeedFollower:
         self._lock = threading.RLock()
         self._pending: dict[str, dict[str, dict[str, Any]]] = {}
         self._more: dict[str, bool] = {}
+        self._looked = 0.0  # time.monotonic() of the last poll
+        self._written = True  # this process committed a write since the last poll
+
+    def written(self) -> None:
+        """This process committed a write (the store's commit listener): the next read looks at the feed."""
+        self._written = True
+
+    def catch_up(self) -> None:
+        """Poll before a read of the live state, when this process wrote since the last poll or that poll is older
+        than FRESH_SECONDS (the many reads of one page cost one look at the feed)."""
+        if self._written or time.monotonic() - self._looked >= FRESH_SECONDS:
+            self.poll()
 
     @property
     def position(self) -> int:
@@ -51,6 +65,8 @@ class FeedFollower:
         """Take every entry committed since the last poll into account; returns how many there were."""
         seen = 0
         with self._lock:
+            self._written = False  # set before reading: a commit landing during the read is looked for again
+            self._looked = time.monotonic()
             while True:
                 changes = self.cursor.read(BATCH)
                 if changes:
