@@ -565,18 +565,3 @@ def region_results(store: Store, contest_id: str, region: str, as_of: datetime |
     )
     with store.reader() as s:
         return [result_dict(r) for r in s.scalars(query)]
-
-
-def stored_since(store: Store, since: datetime) -> list[tuple[int, datetime]]:
-    """(id, received_at) of every result version received at or after `since`, by id (to follow other writers)."""
-    with store.reader() as s:
-        rows = s.execute(select(Result.id, Result.received_at).where(Result.received_at >= since).order_by(Result.id))
-        return [(int(i), t) for i, t in rows]
-
-
-def results_by_id(store: Store, ids: list[int]) -> list[dict]:
-    """Result versions by id, in id order."""
-    if not ids:
-        return []
-    with store.reader() as s:
-        return [result_dict(r) for r in s.scalars(select(Result).where(Result.id.in_(ids)).order_by(Result.id))]
