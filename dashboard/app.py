@@ -71,7 +71,7 @@ def _live(config: Config, store: Store, socketio: SocketIO) -> Desk:
     recap = RecapService(store)
     recap.ensure_built()
     desk: Desk
-    hub = Hub(socketio, lambda kind: messages.snapshot(desk, kind), config.background_push, lambda: follower.poll())
+    hub = Hub(socketio, lambda kind: messages.snapshot(desk, kind), config.background_push, lambda: follower.step())
     follower = FeedFollower(store, recap, hub.notify, start)
     desk = Desk(config=config, store=store, recap=recap, feed=follower, hub=hub, socketio=socketio)
     recap.follow(follower.catch_up)  # a read right after a write sees it

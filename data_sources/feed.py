@@ -25,7 +25,7 @@ from data_sources.store import Store
 
 GAP_WAIT_SECONDS = 30.0  # how long an id skipped by a read may still commit (a long transaction holding it)
 MAX_GAPS = 64  # gap ranges remembered at most (the oldest are given up first)
-BATCH = 2000  # entries read at most per query
+BATCH = 500  # entries read at most per query (a slice of a big import: some tens of ms to fold in)
 
 
 @dataclass(frozen=True)

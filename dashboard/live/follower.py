@@ -54,26 +54,39 @@ class FeedFollower:
         """Poll before a read of the live state, when this process wrote since the last poll or that poll is older
         than FRESH_SECONDS (the many reads of one page cost one look at the feed)."""
         if self._written or time.monotonic() - self._looked >= FRESH_SECONDS:
-            self.poll()
+            self.poll(batches=1)  # a read does not wait for a whole import to be folded in
 
     @property
     def position(self) -> int:
         """The id of the last feed entry this process has taken into account."""
         return self.cursor.position
 
-    def poll(self) -> int:
-        """Take every entry committed since the last poll into account; returns how many there were."""
+    def poll(self, batches: int | None = None) -> int:
+        """Take the entries committed since the last poll into account, BATCH at a time (at most `batches` of them;
+        None: all), letting other greenlets run between two; returns how many entries there were."""
         seen = 0
         with self._lock:
             self._written = False  # set before reading: a commit landing during the read is looked for again
             self._looked = time.monotonic()
-            while True:
+            done = 0
+            while batches is None or done < batches:
                 changes = self.cursor.read(BATCH)
                 if changes:
                     self._take(changes)
                 seen += len(changes)
+                done += 1
                 if len(changes) < BATCH:
                     return seen
+                time.sleep(0)  # a big import is followed in slices: the server keeps answering meanwhile
+            self._written = True  # more is waiting: the next look continues
+        return seen
+
+    def step(self) -> bool:
+        """One slice of the feed (what the hub does each round); True when more entries are waiting."""
+        more = self.poll(batches=1) >= BATCH
+        if more:
+            time.sleep(0)  # let the other greenlets run before the next slice
+        return more
 
     def _take(self, changes: list[Change]) -> None:
         kinds: set[str] = set()

@@ -34,10 +34,11 @@ class Hub:
         socketio: SocketIO,
         snapshot: Callable[[str], list[tuple[str, dict[str, Any]]]],
         background: bool = True,
-        follow: Callable[[], object] | None = None,
+        follow: Callable[[], bool] | None = None,
     ) -> None:
         self.socketio = socketio
-        self._follow = follow  # takes the feed's new entries into account; it calls notify() for what changed
+        self._follow = follow  # takes a slice of the feed's new entries into account (calls notify() for what
+        # changed) and says whether more are waiting
         self._snapshot = snapshot  # kind → the messages describing the current state of that kind
         self._lock = threading.Lock()
         self._dirty: set[str] = set()
@@ -122,10 +123,10 @@ class Hub:
             at = max(at, sent[0] + RATE_WINDOW)
         return at
 
-    def follow(self) -> None:
-        """Take the change feed's new entries into account (they mark what changed)."""
-        if self._follow is not None:
-            self._follow()
+    def follow(self) -> bool:
+        """Take a slice of the change feed's new entries into account (they mark what changed); True when more
+        are waiting."""
+        return bool(self._follow()) if self._follow is not None else False
 
     def flush(self, now: float | None = None, follow: bool = True) -> int:
         """Publish the current state of every kind that changed and may be broadcast now; returns messages sent.
@@ -137,7 +138,8 @@ class Hub:
         never delayed, and the last broadcast always carries everything accepted before it).
         """
         if follow:
-            self.follow()
+            while self.follow():
+                pass
         now = time.monotonic() if now is None else now
         with self._lock:
             ready = {k for k in self._dirty if now >= self._opens_at(k) - 1e-6}
@@ -176,7 +178,8 @@ class Hub:
                 break
             now = time.monotonic()
             try:
-                self.follow()
+                if self.follow():
+                    self._wake.set()  # more of the feed is waiting: the next round comes at once
                 if self.flush(now, follow=False):
                     last_beat = now
                 elif self._next_due(now) is None and now - last_beat >= HEARTBEAT_SECONDS:
