@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 
 from data_sources.models import AuditEntry, Result
 from data_sources.store import Store
-from tests.conftest import DEMO, ROOT, _drop_schema, _postgres_url
+from tests.conftest import DEMO, ROOT, Templates, _drop_schema
 
 HOST = "127.0.0.1"
 CONTEST = "pilbup-banyuasin"
@@ -105,16 +105,16 @@ class Live:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def live(request, tmp_path: Path) -> Iterator[Live]:
-    """The demo scenario and a reporter token on a fresh SQLite file or PostgreSQL schema, served for real."""
+def live(request, tmp_path: Path, templates: Templates) -> Iterator[Live]:
+    """The demo scenario (a copy of the session's template, as `init` stores it) and a reporter token on a fresh
+    SQLite file or PostgreSQL schema, served for real."""
     schema = None
     if request.param == "sqlite":
-        db_url = f"sqlite:///{tmp_path / 'desk.sqlite3'}"
+        db_url = templates.copy_sqlite("demo", tmp_path / "desk.sqlite3")
     else:
-        db_url, schema = _postgres_url()
+        db_url, schema = templates.copy_postgres("demo")
     data_dir = tmp_path / "data"
     common = ("--data-dir", str(data_dir), "--database-url", db_url)
-    _cli("init", str(DEMO), *common)
     token = _cli("tokens", "create", "hp-uji", "--role", "reporter", *common).strip().splitlines()[-1]
     server = Live(data_dir, db_url, token)
     server.start()
