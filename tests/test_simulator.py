@@ -25,6 +25,7 @@ from data_sources.simulator import SOURCE, SPEED_KEY, STARTED_KEY, Simulator
 from data_sources.store import Store
 from data_sources.summary import contest_totals, contests, tps_dpt
 from tests.conftest import Templates
+from tests.waiting import wait_for
 
 CENTROIDS = Path(data_sources.__file__).parent / "demo" / "banyuasin_kecamatan_centroids.csv"
 ELECTION_DAY = datetime(2024, 11, 27, tzinfo=WIB)
@@ -347,13 +348,10 @@ def test_thread_plays_the_morning_and_stops(store):
     clock.advance(100)  # 09.00
     sim.start()
     try:
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and not any(r.status == "diterima" for r in board(store)):
-            time.sleep(0.05)
+        wait_for(lambda: any(r.status == "diterima" for r in board(store)), timeout=10)  # asserted below
     finally:
         sim.stop()
     assert not sim._thread.is_alive()
     assert not sim.finished
     assert any(r.status == "diterima" for r in board(store))
     assert 0 < readiness(board(store)) < 1.0
-
