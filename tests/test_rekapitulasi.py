@@ -407,14 +407,15 @@ def test_browser_formatting_matches_python() -> None:
     import json
     import shutil
     import subprocess
-    from pathlib import Path
 
     from data_sources.domain.fmt import fmt_int, fmt_pct
 
     node = shutil.which("node")
     if node is None:
         pytest.skip("node is not installed")
-    script = Path(maps.__file__).resolve().parent / "assets" / "recap.js"
+    from tests.deskjs import ASSETS
+
+    script = ASSETS / "recap.js"  # dashboard/assets, the folder Dash serves
     ints = [0, 7, 999, 1000, 1234567, -4321]
     pcts = [0.0, 0.341, 0.00039, 1.0, 0.123456, 0.5]
     moment = "2024-11-27T06:05:09.123456+00:00"
