@@ -1,9 +1,9 @@
 """Fixtures: a store on SQLite and on PostgreSQL, an app with the demo scenario, logged-in clients.
 
 The demo scenario (2,564 TPS) and the three users are stored once per session and backend in a template (a
-SQLite file, a PostgreSQL database); a test that needs them gets a copy of the template (a file copy, a
-`CREATE DATABASE … TEMPLATE …`), which holds exactly what loading the scenario and setting the users would store.
-Passwords are hashed with a cheap method for the whole session (see `_cheap_password_hashing`).
+SQLite file, a PostgreSQL schema); a test that needs them gets a copy of the template (see `Templates`), which
+holds exactly the rows that loading the scenario and setting the users would store. Passwords are hashed with a
+cheap method for the whole session (see `_cheap_password_hashing`).
 """
 
 from __future__ import annotations
