@@ -240,7 +240,7 @@ def test_playlist_rotates_pauses_and_steps_in_the_browser(served, desk) -> None:
     _wait_text(driver, "ly-play", "Jeda (spasi untuk putar)")
     paused_at = _view_index(driver)
     # a bounded wait for something that must not happen: paused, the 5-second playlist stays put for 6 s
-    assert holds_for(lambda: _view_index(driver) == paused_at, 6), "the paused playlist moved on"
+    assert holds_for(lambda: _view_index(driver) == paused_at, 6, interval=0.25), "the paused playlist moved on"
     _key(driver, Keys.ARROW_RIGHT)
     assert _view_index(driver) == paused_at % VIEWS + 1
     _key(driver, Keys.ARROW_LEFT)
