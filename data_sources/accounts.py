@@ -19,6 +19,10 @@ from data_sources.store import Store, audit
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,63}$")
 MIN_PASSWORD = 8
 
+# werkzeug's hashing method for stored passwords. A constant of the code, never read from the environment or a
+# setting: only the test session replaces it (with a cheap method) by assigning to it.
+PASSWORD_METHOD = "scrypt"
+
 
 class AccountError(ValueError):
     """A bad username, role, password or token request; the message names the field."""
@@ -92,7 +96,7 @@ def set_user(store: Store, username: str, role: str, password: str, actor: str) 
             s.add(user)
         user.role = role
         user.active = True
-        user.password_hash = generate_password_hash(password)
+        user.password_hash = generate_password_hash(password, method=PASSWORD_METHOD)
         s.flush()
         after = {"username": username, "role": role, "active": True, "password": "(diubah)"}
         audit(s, actor, "user.set", "user", username, before, after)

@@ -16,7 +16,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +25,8 @@ from sqlalchemy import func, select
 
 from data_sources.models import AuditEntry, Result
 from data_sources.store import Store
-from tests.conftest import DEMO, ROOT, _drop_schema, _postgres_url
+from tests.conftest import DEMO, ROOT, Templates, _drop_schema
+from tests.waiting import wait_for
 
 HOST = "127.0.0.1"
 CONTEST = "pilbup-banyuasin"
@@ -66,14 +66,14 @@ class Live:
             cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
         )  # fmt: skip
         log.close()
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            assert self.proc.poll() is None, "the server exited while starting"
-            with contextlib.suppress(OSError, http.client.HTTPException):
-                if self.request("GET", "/healthz")[0] == 200:
-                    return
-            time.sleep(0.2)
-        raise AssertionError("the server did not answer /healthz within 90 s")
+        assert wait_for(self._healthy, timeout=90, interval=0.1), "the server did not answer /healthz within 90 s"
+
+    def _healthy(self) -> bool:
+        """Whether /healthz answers 200 (the process must still be running)."""
+        assert self.proc is not None and self.proc.poll() is None, "the server exited while starting"
+        with contextlib.suppress(OSError, http.client.HTTPException):
+            return self.request("GET", "/healthz")[0] == 200
+        return False
 
     def kill(self) -> None:
         """SIGKILL the server's process group (no shutdown of any kind) and reap it."""
@@ -105,16 +105,16 @@ class Live:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def live(request, tmp_path: Path) -> Iterator[Live]:
-    """The demo scenario and a reporter token on a fresh SQLite file or PostgreSQL schema, served for real."""
+def live(request, tmp_path: Path, templates: Templates) -> Iterator[Live]:
+    """The demo scenario (a copy of the session's template, as `init` stores it) and a reporter token on a fresh
+    SQLite file or PostgreSQL schema, served for real."""
     schema = None
     if request.param == "sqlite":
-        db_url = f"sqlite:///{tmp_path / 'desk.sqlite3'}"
+        db_url = templates.copy_sqlite("demo", tmp_path / "desk.sqlite3")
     else:
-        db_url, schema = _postgres_url()
+        db_url, schema = templates.copy_postgres("demo")
     data_dir = tmp_path / "data"
     common = ("--data-dir", str(data_dir), "--database-url", db_url)
-    _cli("init", str(DEMO), *common)
     token = _cli("tokens", "create", "hp-uji", "--role", "reporter", *common).strip().splitlines()[-1]
     server = Live(data_dir, db_url, token)
     server.start()
@@ -185,9 +185,7 @@ def test_acknowledged_results_survive_kill_9_and_are_stored_once(live: Live) -> 
     threads = [threading.Thread(target=sender, args=(codes[i::8],)) for i in range(8)]
     for t in threads:
         t.start()
-    deadline = time.monotonic() + 60
-    while len(acked) < 300 and time.monotonic() < deadline:  # mid-burst: well before the 2,000 are sent
-        time.sleep(0.01)
+    wait_for(lambda: len(acked) >= 300, timeout=60, interval=0.01)  # mid-burst: well before the 2,000 are sent
     live.kill()
     for t in threads:
         t.join(timeout=30)

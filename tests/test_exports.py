@@ -19,13 +19,12 @@ from sqlalchemy import select
 
 from dashboard.cli import main as cli
 from data_sources import accounts, exports, geo, incidents, results
-from data_sources.domain.actors import SYSTEM, Actor
+from data_sources.domain.actors import Actor
 from data_sources.domain.fmt import WIB, now_utc
 from data_sources.imports import import_incidents, import_tallies
 from data_sources.models import AuditEntry
-from data_sources.scenario import load_scenario
 from data_sources.store import Store
-from tests.conftest import DEMO, _drop_schema, _postgres_url, render_page
+from tests.conftest import Templates, _drop_schema, render_page
 
 PILBUP, PILGUB = "pilbup-banyuasin", "pilgub-sumsel"
 AIR_BATU = "16.07.10.1002"  # a desa of Talang Kelapa
@@ -40,15 +39,13 @@ COMPARED = ("contest", "tps", "votes", "suara_sah", "suara_tidak_sah", "pengguna
 
 
 @pytest.fixture
-def other_store(db_url: str, tmp_path: Path) -> Iterator[Store]:
-    """A second, empty store on the same backend as `db_url`, with the demo scenario (the province's desk)."""
+def other_store(db_url: str, tmp_path: Path, templates: Templates) -> Iterator[Store]:
+    """A second store on the same backend as `db_url`, with the demo scenario (the province's desk)."""
     if db_url.startswith("sqlite"):
-        url, schema = f"sqlite:///{tmp_path / 'provinsi.sqlite3'}", None
+        url, schema = templates.copy_sqlite("demo", tmp_path / "provinsi.sqlite3"), None
     else:
-        url, schema = _postgres_url()
+        url, schema = templates.copy_postgres("demo")
     store = Store(url)
-    store.create_schema()
-    load_scenario(store, DEMO, SYSTEM)
     yield store
     store.dispose()
     if schema:

@@ -414,7 +414,7 @@ def test_browser_formatting_matches_python() -> None:
     node = shutil.which("node")
     if node is None:
         pytest.skip("node is not installed")
-    script = ASSETS / "recap.js"
+    script = ASSETS / "recap.js"  # dashboard/assets, the folder Dash serves
     ints = [0, 7, 999, 1000, 1234567, -4321]
     pcts = [0.0, 0.341, 0.00039, 1.0, 0.123456, 0.5]
     moment = "2024-11-27T06:05:09.123456+00:00"

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import re
 import secrets
-import time
 
 import pytest
 from sqlalchemy import func, select
@@ -17,6 +16,7 @@ from dashboard.live import sockets
 from data_sources import accounts
 from data_sources.models import AuditEntry, Incident, Result
 from tests.conftest import PASSWORD, login, render_page
+from tests.waiting import wait_for
 
 ROLES = ("anonymous", "viewer", "operator", "admin", "display", "reporter")
 USERS = ("viewer", "operator", "admin")
@@ -253,15 +253,6 @@ def test_a_revoked_token_is_refused_at_once_on_http(app, desk) -> None:  # noqa:
     assert app.server.test_client().get(f"/layar?token={secret}").status_code == 302  # the link no longer works
 
 
-def wait_until(predicate, seconds: float = 5.0) -> bool:  # noqa: ANN001
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return predicate()
-
-
 def test_a_revoked_token_loses_its_open_sockets(app, desk, client_as) -> None:  # noqa: ANN001
     """Revoked anywhere (here straight in the store, as the CLI does): its sockets close within a few seconds;
     other viewers stay connected."""
@@ -275,7 +266,7 @@ def test_a_revoked_token_loses_its_open_sockets(app, desk, client_as) -> None:  
     viewer = desk.socketio.test_client(app.server, flask_test_client=client_as("viewer"))
     assert all(c.is_connected() for c in (screen, screen_by_link, other, viewer))
     accounts.revoke_token(desk.store, info.id, "admin")
-    assert wait_until(lambda: not screen.is_connected() and not screen_by_link.is_connected())
+    assert wait_for(lambda: not screen.is_connected() and not screen_by_link.is_connected(), timeout=5)
     assert other.is_connected() and viewer.is_connected()
     assert not desk.socketio.test_client(app.server, auth={"token": secret}).is_connected()
 

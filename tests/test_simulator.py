@@ -13,7 +13,7 @@ from types import SimpleNamespace
 import pytest
 
 import data_sources
-from data_sources.domain.actors import SYSTEM, Actor
+from data_sources.domain.actors import Actor
 from data_sources.domain.fmt import WIB
 from data_sources.domain.rules import STATUS_COUNTED, STATUS_REVIEW
 from data_sources.domain.vocab import CATEGORIES
@@ -21,13 +21,13 @@ from data_sources.feed import FeedCursor
 from data_sources.incidents import list_incidents
 from data_sources.logistics import board, readiness
 from data_sources.results import current_results, held_results, submit_result
-from data_sources.scenario import load_scenario
 from data_sources.simulator import SOURCE, SPEED_KEY, STARTED_KEY, Simulator
 from data_sources.store import Store
 from data_sources.summary import contests, tps_dpt
+from tests.conftest import Templates
 from tests.oracle import contest_totals
+from tests.waiting import wait_for
 
-DEMO = Path(data_sources.__file__).parent / "demo" / "banyuasin_demo.json"
 CENTROIDS = Path(data_sources.__file__).parent / "demo" / "banyuasin_kecamatan_centroids.csv"
 ELECTION_DAY = datetime(2024, 11, 27, tzinfo=WIB)
 
@@ -50,12 +50,9 @@ class FakeClock:
         self.now += timedelta(seconds=seconds)
 
 
-def demo_store(folder: Path) -> Store:
-    """A SQLite store in `folder` with the Banyuasin demo scenario loaded."""
-    store = Store(f"sqlite:///{folder}/t.db")
-    store.create_schema()
-    load_scenario(store, DEMO, SYSTEM)
-    return store
+def demo_store(folder: Path, templates: Templates) -> Store:
+    """A SQLite store in `folder` with the Banyuasin demo scenario loaded (a copy of the session's template)."""
+    return Store(templates.copy_sqlite("demo", folder / "t.db"))
 
 
 @pytest.fixture
@@ -69,9 +66,9 @@ def bare_store(tmp_path: Path):
 
 
 @pytest.fixture
-def store(tmp_path: Path):
+def store(tmp_path: Path, templates: Templates):
     """A store with the demo scenario and nothing played yet."""
-    store = demo_store(tmp_path)
+    store = demo_store(tmp_path, templates)
     yield store
     store.dispose()
 
@@ -85,9 +82,9 @@ def feed_events(cursor: FeedCursor) -> list[tuple[str, dict]]:
 
 
 @pytest.fixture(scope="module")
-def day(tmp_path_factory: pytest.TempPathFactory):
+def day(tmp_path_factory: pytest.TempPathFactory, templates: Templates):
     """The whole demo day in one store: one simulator plays until 15.00, a restarted one to 24.00."""
-    store = demo_store(tmp_path_factory.mktemp("simulasi"))
+    store = demo_store(tmp_path_factory.mktemp("simulasi"), templates)
     cursor = FeedCursor(store)
 
     began = time.perf_counter()
@@ -352,13 +349,10 @@ def test_thread_plays_the_morning_and_stops(store):
     clock.advance(100)  # 09.00
     sim.start()
     try:
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and not any(r.status == "diterima" for r in board(store)):
-            time.sleep(0.05)
+        wait_for(lambda: any(r.status == "diterima" for r in board(store)), timeout=10)  # asserted below
     finally:
         sim.stop()
     assert not sim._thread.is_alive()
     assert not sim.finished
     assert any(r.status == "diterima" for r in board(store))
     assert 0 < readiness(board(store)) < 1.0
-

@@ -15,10 +15,7 @@ from typing import Any
 import pytest
 
 from dashboard.config import Config
-from data_sources.accounts import set_user
-from data_sources.domain.actors import SYSTEM
-from data_sources.scenario import load_scenario
-from tests.conftest import DEMO, PASSWORD
+from tests.conftest import Templates
 
 HERE = Path(__file__).resolve().parent
 CHROME_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -87,18 +84,14 @@ def _browser_available() -> None:
 
 
 @pytest.fixture
-def desk_app(tmp_path: Path):
-    """The Dash app on a SQLite file with the demo scenario and one user per role."""
+def desk_app(tmp_path: Path, templates: Templates):
+    """The Dash app on a SQLite file with the demo scenario and one user per role (a copy of the session's
+    template, stored before the app starts, as on a desk set up by the command line)."""
     from dashboard.app import create_app
 
-    dash_app = create_app(
-        Config(data_dir=tmp_path / "data", database_url=f"sqlite:///{tmp_path}/desk.sqlite3", testing=True)
-    )
+    url = templates.copy_sqlite("demo_users", tmp_path / "desk.sqlite3")
+    dash_app = create_app(Config(data_dir=tmp_path / "data", database_url=url, testing=True))
     desk = dash_app.server.extensions["desk"]
-    load_scenario(desk.store, DEMO, SYSTEM)
-    desk.recap.rebuild()
-    for role in ("admin", "operator", "viewer"):
-        set_user(desk.store, role, role, PASSWORD, "uji")
     yield dash_app
     desk.hub.stop()
     desk.store.dispose()

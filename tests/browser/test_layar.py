@@ -12,10 +12,9 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
@@ -28,7 +27,8 @@ from data_sources import accounts, incidents, results
 from data_sources.domain.actors import Actor
 from tests.browser.conftest import pytest_setup_options
 from tests.browser.test_pages import log_in_ok, severe_logs
-from tests.conftest import DEMO, PASSWORD
+from tests.conftest import PASSWORD
+from tests.waiting import holds_for, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 SLOW = 30
@@ -78,6 +78,27 @@ def _wait(driver: Any, condition: Any, message: str, timeout: float = SLOW) -> A
 
 def _js(driver: Any, script: str, *args: Any) -> Any:
     return driver.execute_script(script, *args)
+
+
+QUIET = """return document.fonts.status === "loaded" && !document.querySelector('[data-dash-is-loading="true"]');"""
+
+
+def _quiet(driver: Any) -> bool:
+    """Whether the page has its fonts and no Dash callback is still loading."""
+    return bool(_js(driver, QUIET))
+
+
+def _settled_measure(driver: Any) -> dict:
+    """MEASURE of the page once it has settled: fonts loaded, no callback loading, and three measures in a row
+    (0.1 s apart) the same, so the fonts and figures have stopped moving."""
+    _wait(driver, _quiet, "the page did not finish loading")
+    seen: list[dict] = []
+
+    def steady(d: Any) -> dict | None:
+        seen.append(_js(d, MEASURE))
+        return seen[-1] if len(seen) >= 3 and seen[-1] == seen[-2] == seen[-3] else None
+
+    return WebDriverWait(driver, SLOW, poll_frequency=0.1).until(steady, "the layout did not settle")
 
 
 def _text(driver: Any, element_id: str) -> str | None:
@@ -174,8 +195,7 @@ def test_every_view_fits_the_screen_and_is_readable(served, desk, tmp_path, widt
         title = _js(driver, "return document.querySelector('.ly-slide.ly-active').dataset.name")
         if title == "kejadian":
             _wait(driver, lambda d: d.find_elements("css selector", ".ly-slide.ly-active .main-svg"), "map not drawn")
-        time.sleep(0.3)  # let the fonts and the figure settle before measuring
-        m = _js(driver, MEASURE)
+        m = _settled_measure(driver)  # once the fonts and the figure have settled
         assert m["scroll"][0] <= m["scroll"][2] and m["scroll"][1] <= m["scroll"][3], (title, m["scroll"])
         assert m["outside"] == [], (title, m["outside"])
         assert m["crowded"] == [], (title, m["crowded"])  # nothing spills over its box
@@ -219,8 +239,8 @@ def test_playlist_rotates_pauses_and_steps_in_the_browser(served, desk) -> None:
     _key(driver, Keys.SPACE)
     _wait_text(driver, "ly-play", "Jeda (spasi untuk putar)")
     paused_at = _view_index(driver)
-    time.sleep(6)
-    assert _view_index(driver) == paused_at
+    # a bounded wait for something that must not happen: paused, the 5-second playlist stays put for 6 s
+    assert holds_for(lambda: _view_index(driver) == paused_at, 6, interval=0.25), "the paused playlist moved on"
     _key(driver, Keys.ARROW_RIGHT)
     assert _view_index(driver) == paused_at % VIEWS + 1
     _key(driver, Keys.ARROW_LEFT)
@@ -271,6 +291,10 @@ def _become_presenter(duo: Any) -> None:
     _wait_text(duo.driver, "presenter-name", "Presenter: operator")
 
 
+ROWS_UNDER = """const rows = Array.from(document.querySelectorAll('#page-rekapitulasi tr.rk-row'));
+return rows.length > 0 && rows.every(r => r.dataset.code.startsWith(arguments[0] + '.'));"""
+
+
 def _mirrors(follower: Any, presenter: Any, what: str) -> str:
     """Wait until the follower shows the presenter's address (path and query); returns it."""
     want = _here(presenter)
@@ -298,8 +322,9 @@ def test_a_follower_mirrors_page_drilldown_and_filters_joins_late_and_steps_out(
     _wait(duo.driver, lambda d: "region=" in _here(d), "no drill-down")
     drilled = _mirrors(second, duo.driver, "the drill-down")
     assert "region=16.07." in drilled
-    _wait(second, lambda d: d.find_elements("css selector", "#page-rekapitulasi"), "follower shows no recap")
-    time.sleep(1)
+    region = parse_qs(urlsplit(drilled).query)["region"][0]
+    _wait(second, lambda d: _js(d, ROWS_UNDER, region), f"the follower's recap does not show the rows of {region}")
+    _wait(second, _quiet, "the follower's recap did not finish loading")
     second.save_screenshot(str(_folder(tmp_path) / "ikuti-rekapitulasi.png"))
 
     _click(duo.driver, "#nav-kejadian")
@@ -383,8 +408,8 @@ def test_freeze_shows_the_same_numbers_to_followers_until_back_to_live(served, d
     }
     results.submit_result(desk.store, more, OPERATOR, source="uji")
     _wait(second, lambda _d: (_js(second, "return window.deskLive.seq") or 0) > (seq or 0), "no push reached it")
-    time.sleep(0.5)
-    assert _votes_shown(second, PILBUP) == live_votes
+    # a bounded wait for something that must not happen: the pushed result does not reach the frozen numbers
+    assert holds_for(lambda: _votes_shown(second, PILBUP) == live_votes, 0.5), "the frozen numbers moved"
     assert _js(second, frozen_label) == label
 
     # the snapshot's own link shows the same numbers later, to anyone
@@ -427,16 +452,16 @@ def _serve(data_dir: Path, port: int) -> subprocess.Popen:
         stdin=subprocess.DEVNULL,
         start_new_session=True,
     )
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
+
+    def healthy() -> bool:
         assert proc.poll() is None, "the server exited"
         try:
-            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return proc
+            return requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200
         except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    raise AssertionError("the server did not start")
+            return False
+
+    assert wait_for(healthy, timeout=90, interval=0.1), "the server did not start"
+    return proc
 
 
 def _stop(proc: subprocess.Popen) -> None:
@@ -458,11 +483,11 @@ def _banner(driver: Any) -> dict:
     )
 
 
-def test_the_big_screen_says_so_when_the_server_stops_and_recovers(dash_duo, tmp_path) -> None:
+def test_the_big_screen_says_so_when_the_server_stops_and_recovers(dash_duo, tmp_path, templates) -> None:
     driver = dash_duo.driver
     data_dir = tmp_path / "srv"
     cli = [sys.executable, "-m", "dashboard"]
-    subprocess.run([*cli, "init", str(DEMO), "--data-dir", str(data_dir)], cwd=ROOT, check=True, capture_output=True)
+    templates.copy_sqlite("demo", data_dir / "desk.sqlite3")  # the data folder as `init` leaves it
     made = subprocess.run(
         [*cli, "tokens", "create", "layar", "--role", "display", "--data-dir", str(data_dir)],
         cwd=ROOT,
@@ -520,10 +545,13 @@ def test_an_idle_screen_is_not_called_stale(served, desk) -> None:
     driver = served.driver
     _open_screen(driver, served.base_url, _display_token(desk), "&interval=600")
     _wait_text(driver, "conn-state", "Terhubung (langsung)")
-    for _ in range(5):
-        time.sleep(2.5)
-        assert _text(driver, "conn-state") == "Terhubung (langsung)"
-        assert not _banner(driver)["shown"]
+
+    def live_without_banner() -> bool:
+        return _text(driver, "conn-state") == "Terhubung (langsung)" and not _banner(driver)["shown"]
+
+    # a bounded wait for something that must not happen: 12.5 s without data (twice live.js's STALE_MS of 6 s),
+    # watched all along, and the screen never calls itself stale
+    assert holds_for(live_without_banner, 12.5, interval=0.25), (_text(driver, "conn-state"), _banner(driver))
 
 
 def test_pushed_results_change_the_big_screen_without_reload(served, desk) -> None:

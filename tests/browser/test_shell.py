@@ -5,7 +5,6 @@ paint, on a page and on the big screen."""
 from __future__ import annotations
 
 import re
-import time
 from typing import Any
 
 import pytest
@@ -25,13 +24,13 @@ from tests.browser.test_incidents import (
     _wait_connected,
 )
 from tests.browser.test_layar import (
-    MEASURE,
     VIEWS,
     _display_token,
     _folder,
     _key,
     _open_screen,
     _seed,
+    _settled_measure,
     _size,
     _view_index,
 )
@@ -202,8 +201,7 @@ def test_the_big_screen_raises_unverified_incidents_and_still_fits(
         _wait(duo, lambda _d, i=i: _view_index(driver) == i, f"view {i} not shown")
         if i == 4:
             _wait(duo, lambda d: d.find_elements("css selector", ".ly-slide.ly-active .main-svg"), "map not drawn")
-        time.sleep(0.3)
-        m = _js(duo, MEASURE)
+        m = _settled_measure(driver)  # once the fonts and the figure have settled
         assert m["scroll"][0] <= m["scroll"][2] and m["scroll"][1] <= m["scroll"][3], (i, m["scroll"])
         outside = [t for t in m["outside"] if not LONG_TEXT.startswith(t)]
         assert outside == [] and m["crowded"] == [] and m["clippedNames"] == [], (i, m)
