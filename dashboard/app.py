@@ -102,9 +102,10 @@ def create_app(config: Config | None = None) -> dash.Dash:
     desk = _live(config, store, socketio)
     server.extensions["desk"] = desk
     sockets.register(socketio, desk)
+    desk.feed.listeners.append(lambda changes: sockets.drop_refused(socketio, changes))
     views = follow_sockets.register(socketio, desk)  # presenter and followers (`view`)
     if not config.message_queue:  # without Redis, a view changed by another process is sent by this one
-        desk.feed.on_presence = lambda: views.catch_up(follow_sockets.presence(desk))
+        desk.feed.listeners.append(lambda changes: views.catch_up(follow_sockets.presence(desk), changes))
 
     auth.init_auth(server)
     server.register_blueprint(api_routes.health)

@@ -16,7 +16,6 @@ from dashboard.live import sockets
 from data_sources import accounts
 from data_sources.models import AuditEntry, Incident, Result
 from tests.conftest import PASSWORD, login, render_page
-from tests.waiting import wait_for
 
 ROLES = ("anonymous", "viewer", "operator", "admin", "display", "reporter")
 USERS = ("viewer", "operator", "admin")
@@ -254,8 +253,8 @@ def test_a_revoked_token_is_refused_at_once_on_http(app, desk) -> None:  # noqa:
 
 
 def test_a_revoked_token_loses_its_open_sockets(app, desk, client_as) -> None:  # noqa: ANN001
-    """Revoked anywhere (here straight in the store, as the CLI does): its sockets close within a few seconds;
-    other viewers stay connected."""
+    """Revoked anywhere (here straight in the store, as the CLI does): its sockets close as soon as the hub
+    follows the change feed; other viewers stay connected."""
     secret, info = accounts.create_token(desk.store, "layar-1", "display", "uji")
     screen = desk.socketio.test_client(app.server, auth={"token": secret})
     link = app.server.test_client()
@@ -265,10 +264,30 @@ def test_a_revoked_token_loses_its_open_sockets(app, desk, client_as) -> None:  
     other = desk.socketio.test_client(app.server, auth={"token": other_secret})
     viewer = desk.socketio.test_client(app.server, flask_test_client=client_as("viewer"))
     assert all(c.is_connected() for c in (screen, screen_by_link, other, viewer))
+    desk.hub.flush()
+    assert screen.is_connected()  # the token's creation closes nothing
     accounts.revoke_token(desk.store, info.id, "admin")
-    assert wait_for(lambda: not screen.is_connected() and not screen_by_link.is_connected(), timeout=5)
+    desk.hub.flush()  # what the hub's task does within 0.2 s
+    assert not screen.is_connected() and not screen_by_link.is_connected()
     assert other.is_connected() and viewer.is_connected()
     assert not desk.socketio.test_client(app.server, auth={"token": secret}).is_connected()
+
+
+def test_a_disabled_user_loses_the_live_stream(app, desk, client_as) -> None:  # noqa: ANN001
+    """An admin disables a logged-in operator: HTTP refuses at once, and the open socket closes too (it no longer
+    receives events nor answers `view:get`); other users keep theirs."""
+    operator = client_as("operator")
+    socket = desk.socketio.test_client(app.server, flask_test_client=operator)
+    viewer = desk.socketio.test_client(app.server, flask_test_client=client_as("viewer"))
+    assert socket.is_connected() and viewer.is_connected()
+    accounts.set_user_active(desk.store, "operator", False, "admin")
+    assert operator.get("/api/v1/live").status_code == 401
+    desk.hub.flush()
+    assert not socket.is_connected()
+    assert viewer.is_connected()
+    accounts.set_user_active(desk.store, "operator", True, "admin")
+    desk.hub.flush()
+    assert viewer.is_connected()
 
 
 def test_disconnect_token_closes_its_sockets_immediately(app, desk) -> None:  # noqa: ANN001

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from flask_socketio import SocketIO
 
 from dashboard.live.presence import Presence
+from data_sources.feed import Change
 
 if TYPE_CHECKING:
     from dashboard.desk import Desk
@@ -41,8 +42,10 @@ class ViewPublisher:
         self.sent = (state["epoch"], state["version"])
         self.socketio.emit(EVENT, state)
 
-    def catch_up(self, presence: Presence) -> None:
+    def catch_up(self, presence: Presence, changes: list[Change]) -> None:
         """Send the kept state when another process changed it (a feed entry), unless it was sent already."""
+        if not any(c.entity == "presence" for c in changes):
+            return
         state = presence.state()
         if self.sent != (state["epoch"], state["version"]):
             self(state)

@@ -38,7 +38,7 @@ class FeedFollower:
         self.store = store
         self.recap = recap
         self.notify = notify
-        self.on_presence: Callable[[], None] | None = None  # the presenter or view state changed
+        self.listeners: list[Callable[[list[Change]], None]] = []  # also told of every slice of entries
         self.cursor = FeedCursor(store, start)
         self._lock = threading.RLock()
         self._pending: dict[str, dict[str, dict[str, Any]]] = {}
@@ -110,8 +110,11 @@ class FeedFollower:
         if lines:
             self._collect_logistics(lines)
             kinds.add("logistics")
-        if self.on_presence is not None and any(c.entity == "presence" for c in changes):
-            self.on_presence()
+        for listener in self.listeners:
+            try:
+                listener(changes)
+            except Exception:  # one listener's failure does not stop the others nor the recap
+                log.exception("feed listener failed")
         for kind in sorted(kinds):
             self.notify(kind)
 

@@ -1,17 +1,19 @@
-"""Socket.IO handlers: a connection needs a logged-in session or a token; a revoked token's sockets are closed."""
+"""Socket.IO handlers: a connection needs a logged-in session or a token; the sockets of a revoked token or a
+disabled user are closed when the change feed says so (whichever process made the change)."""
 
 from __future__ import annotations
 
-import threading
 from typing import TYPE_CHECKING, Any
 
 from flask_socketio import SocketIO, join_room
+
+from data_sources.feed import Change
 
 if TYPE_CHECKING:
     from dashboard.desk import Desk
 
 TOKEN_ROOM = "token:"
-WATCH_SECONDS = 1.0  # how soon a token revoked elsewhere (CLI, another process) loses its open sockets
+USER_ROOM = "user:"
 
 
 def register(socketio: SocketIO, desk: Desk) -> None:
@@ -25,8 +27,9 @@ def register(socketio: SocketIO, desk: Desk) -> None:
             return False
         if who.is_token:
             join_room(TOKEN_ROOM + who.key.removeprefix("t:"))
-            _watch_tokens(socketio, desk)
-        desk.hub.ensure_started()
+        else:
+            join_room(USER_ROOM + who.name)
+        desk.hub.ensure_started()  # it follows the feed: revocations and disabled users close sockets
         return True
 
 
@@ -50,36 +53,22 @@ def disconnect_token(socketio: SocketIO, token_id: int) -> int:
     return len(sids)
 
 
-def drop_revoked(socketio: SocketIO, desk: Desk) -> int:
-    """Close the sockets of every token that is no longer valid; returns the number of tokens dropped."""
-    from data_sources import accounts
-
-    dropped = 0
-    for token_id in _token_rooms(socketio):
-        if accounts.get_token(desk.store, token_id) is None:
-            disconnect_token(socketio, token_id)
-            dropped += 1
-    return dropped
+def disconnect_user(socketio: SocketIO, username: str) -> int:
+    """Close every open socket of a logged-in user in this process; returns how many."""
+    room = USER_ROOM + username
+    sids = [sid for sid, _eio in socketio.server.manager.get_participants("/", room)]
+    for sid in sids:
+        socketio.server.disconnect(sid, namespace="/")
+    return len(sids)
 
 
-def _watch_tokens(socketio: SocketIO, desk: Desk) -> None:
-    """Check the open token sockets every WATCH_SECONDS while there are any (one watcher per app)."""
-    lock = desk.extras.setdefault("token_watch_lock", threading.Lock())
-    with lock:
-        if desk.extras.get("token_watch"):
-            return
-        desk.extras["token_watch"] = True
-
-    def run() -> None:
-        while True:
-            socketio.sleep(WATCH_SECONDS)
-            with lock:
-                if getattr(desk.hub, "_stopped", False) or not _token_rooms(socketio):
-                    desk.extras["token_watch"] = False
-                    return
-            try:
-                drop_revoked(socketio, desk)
-            except Exception:  # noqa: BLE001 - a database hiccup must not end the watch
-                continue
-
-    socketio.start_background_task(run)
+def drop_refused(socketio: SocketIO, changes: list[Change]) -> int:
+    """Close the sockets of tokens revoked and users disabled in these feed entries (by any process: the admin
+    page, the command line); returns how many sockets were closed."""
+    closed = 0
+    for change in changes:
+        if change.entity == "token" and change.action == "token.revoke":
+            closed += disconnect_token(socketio, int(change.entity_id))
+        elif change.entity == "user" and change.action == "user.active" and not (change.after or {}).get("active"):
+            closed += disconnect_user(socketio, change.entity_id)
+    return closed
