@@ -11,16 +11,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request, stream_with_context
+from flask import Blueprint, Response, request, stream_with_context
 from flask_login import current_user
 
 from dashboard.api.models import ErrorOut
 from dashboard.api.openapi import described, query
+from dashboard.api.refusals import refusal
 from dashboard.api.routes import refuse_nul_in_url
 from dashboard.auth import roles_required
 from dashboard.desk import current_desk
 from data_sources import exports, incidents
 from data_sources.domain.fmt import now_utc
+from data_sources.errors import INVALID_PARAMETERS
 
 bp = Blueprint("export", __name__, url_prefix="/api/v1/export")
 bp.before_request(refuse_nul_in_url)
@@ -47,8 +49,8 @@ def _answers() -> dict[int, tuple[Any, str]]:
 def _refused(errors: dict[str, str]) -> tuple[Any, int]:
     """404 when only the contest or region names nothing (as GET /api/v1/recap), else 422."""
     if set(errors) <= {"contest", "region"} and not any("wajib" in v for v in errors.values()):
-        return jsonify({"error": "tidak ditemukan", "errors": errors}), 404
-    return jsonify({"error": "parameter tidak sah", "errors": errors}), 422
+        return refusal(404, "tidak ditemukan", errors)
+    return refusal(422, INVALID_PARAMETERS, errors)
 
 
 def _checked_args(allowed: tuple[str, ...]) -> dict[str, str]:
