@@ -104,7 +104,8 @@ PATTERN_PROBLEMS = {  # what a text failing a pattern is told, by pattern
     NO_NUL: lambda _text: "tidak boleh berisi karakter NUL",
 }
 Votes = Annotated[
-    dict[PaslonNumber, Count], BeforeValidator(votes_object), Field(min_length=1, max_length=MAX_VOTE_ENTRIES)
+    Annotated[dict[PaslonNumber, Count], Field(min_length=1, max_length=MAX_VOTE_ENTRIES)],
+    BeforeValidator(votes_object),
 ]
 TpsCode = Annotated[
     str,
@@ -118,5 +119,5 @@ TpsCode = Annotated[
         }
     ),
 ]
-Latitude = Annotated[float, BeforeValidator(coordinate), Field(ge=LATITUDE[0], le=LATITUDE[1])]
-Longitude = Annotated[float, BeforeValidator(coordinate), Field(ge=LONGITUDE[0], le=LONGITUDE[1])]
+Latitude = Annotated[Annotated[float, Field(ge=LATITUDE[0], le=LATITUDE[1])], BeforeValidator(coordinate)]
+Longitude = Annotated[Annotated[float, Field(ge=LONGITUDE[0], le=LONGITUDE[1])], BeforeValidator(coordinate)]
