@@ -19,7 +19,7 @@ from data_sources.domain.limits import MAX_NOTE as MAX_NOTE
 from data_sources.domain.queries import OPEN_ALIAS as OPEN_ALIAS
 from data_sources.domain.queries import IncidentQuery
 from data_sources.domain.validation import only_known
-from data_sources.domain.vocab import CATEGORIES, INCIDENT_STATUSES, INCIDENT_TRANSITIONS, SEVERITIES, STAGES
+from data_sources.domain.vocab import INCIDENT_STATUSES, INCIDENT_TRANSITIONS, SEVERITIES
 from data_sources.errors import FieldErrors
 from data_sources.models import Incident, IncidentEvent, Region, Tps
 from data_sources.store import Store, audit
@@ -31,12 +31,6 @@ AREA_MARGIN = 0.3  # degrees around the kecamatan centroids
 BOUNDARY_MARGIN = 0.05  # degrees around the kecamatan polygons
 UNVERIFIED = "baru"  # the status of a report nobody has verified (taken up) yet
 MAX_UNHANDLED = 200  # severe unverified incidents a page is given when it opens
-CHOICE_FILTERS: dict[str, Mapping[str, str]] = {
-    "category": CATEGORIES,
-    "severity": SEVERITIES,
-    "status": INCIDENT_STATUSES,
-    "stage": STAGES,
-}
 
 
 _PLACE = IncidentIn.part(*INCIDENT_PLACE)

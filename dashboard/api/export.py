@@ -22,6 +22,7 @@ from dashboard.auth import roles_required
 from dashboard.desk import current_desk
 from data_sources import exports, incidents
 from data_sources.domain.fmt import now_utc
+from data_sources.domain.queries import IncidentQuery
 from data_sources.errors import INVALID_PARAMETERS
 
 bp = Blueprint("export", __name__, url_prefix="/api/v1/export")
@@ -29,7 +30,7 @@ bp.before_request(refuse_nul_in_url)
 EXPORTERS = ("admin", "operator", "viewer")
 CSV = "text/csv"
 TRUE, FALSE = ("1", "true", "ya"), ("", "0", "false", "tidak")
-INCIDENT_PARAMS = (*incidents.CHOICE_FILTERS, "kecamatan", "since", "updated_since", "hours", "region", "as_of")
+INCIDENT_PARAMS = (*(n for n in IncidentQuery.model_fields if n != "limit"), "region", "as_of")  # a file is whole
 AS_OF = query(
     "as_of",
     "Keadaan pada saat ini (ISO 8601 dengan zona); bawaan: sekarang",
