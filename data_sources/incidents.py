@@ -158,7 +158,8 @@ def _check_coordinates(place: Any, area: Callable[[], Area], errors: dict[str, s
 
 
 def _check_place(session: Any, place: Any, actor: Actor, errors: dict[str, str]) -> Region | None:
-    """The kecamatan, desa and TPS must be known and inside each other (and the actor's region); the kecamatan."""
+    """Check that the kecamatan, desa and TPS are known, inside each other and in the actor's region (adding a
+    message per bad one to `errors`); returns the kecamatan's row, or None when it is unknown."""
     kec, desa, tps = place.kecamatan, place.desa, place.tps
     region = session.get(Region, kec)
     if region is None or region.level != 3:

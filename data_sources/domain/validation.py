@@ -130,7 +130,8 @@ class Input(BaseModel):
 
     @classmethod
     def part(cls, *names: str) -> type[Input]:
-        """A model of only these fields, checked exactly as here (for callers that hold some of them)."""
+        """A model of only these fields, each checked exactly as here (for callers that hold only some of them);
+        the model's own cross-field checks are not part of it."""
         key = (cls, names)
         if key not in _PARTS:
             fields: dict[str, Any] = {n: (cls.model_fields[n].annotation, cls.model_fields[n]) for n in names}
