@@ -15,7 +15,7 @@ from flask import Blueprint, Response, request, stream_with_context
 from flask_login import current_user
 
 from dashboard.api.models import ErrorOut
-from dashboard.api.openapi import described, query
+from dashboard.api.openapi import described, parameters, query
 from dashboard.api.refusals import refusal
 from dashboard.api.routes import refuse_nul_in_url
 from dashboard.auth import roles_required
@@ -170,17 +170,8 @@ def export_recap() -> Any:
 @described(
     "Unduh kejadian (CSV yang dibaca `import incidents`)",
     query=[
-        query("category", "Kategori (satu atau daftar berkoma)"),
-        query("severity", "Tingkat (satu atau daftar berkoma)"),
-        query("status", "Status (satu atau daftar berkoma; terbuka = semua yang belum selesai)"),
-        query("stage", "Tahapan (satu atau daftar berkoma)"),
-        query("kecamatan", "Kode kecamatan (satu atau daftar berkoma)"),
+        *(p for p in parameters(IncidentQuery) if p["name"] in INCIDENT_PARAMS),
         query("region", "Wilayah (kecamatan atau lebih luas; desa/TPS: kejadian di sana)"),
-        query("since", "Terjadi pada/sesudah (ISO 8601 dengan zona)", {"type": "string", "format": "date-time"}),
-        query(
-            "updated_since", "Berubah pada/sesudah (ISO 8601 dengan zona)", {"type": "string", "format": "date-time"}
-        ),
-        query("hours", "N jam terakhir (1..720)", {"type": "integer", "minimum": 1, "maximum": 720}),
         AS_OF,
     ],
     responses=_answers(),
