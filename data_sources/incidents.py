@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -12,44 +11,29 @@ from sqlalchemy import func, select
 
 from data_sources import geo
 from data_sources.domain.actors import Actor
-from data_sources.domain.codes import is_within, normalize_tps_code
+from data_sources.domain.codes import is_within
 from data_sources.domain.fmt import now_utc
-from data_sources.domain.vocab import (
-    CATEGORIES,
-    INCIDENT_STATUSES,
-    INCIDENT_TRANSITIONS,
-    OPEN_STATUSES,
-    SEVERITIES,
-    STAGES,
-)
+from data_sources.domain.inputs import INCIDENT_PLACE, IncidentIn, IncidentPatch
+from data_sources.domain.limits import MAX_DESCRIPTION as MAX_DESCRIPTION
+from data_sources.domain.limits import MAX_NOTE as MAX_NOTE
+from data_sources.domain.queries import OPEN_ALIAS as OPEN_ALIAS
+from data_sources.domain.queries import IncidentQuery
+from data_sources.domain.validation import only_known
+from data_sources.domain.vocab import INCIDENT_STATUSES, INCIDENT_TRANSITIONS, SEVERITIES
 from data_sources.errors import FieldErrors
 from data_sources.models import Incident, IncidentEvent, Region, Tps
 from data_sources.store import Store, audit
 
-MAX_DESCRIPTION = 4000
-MAX_NOTE = 1000
-MAX_LIMIT = 5000
-MAX_HOURS = 24 * 30
 # Indonesia's extent: the last resort when the regency's own area is unknown.
 LAT_RANGE = (-11.5, 6.5)
 LON_RANGE = (94.5, 141.5)
 AREA_MARGIN = 0.3  # degrees around the kecamatan centroids
 BOUNDARY_MARGIN = 0.05  # degrees around the kecamatan polygons
-OPEN_ALIAS = "terbuka"  # status filter shorthand for every open status
 UNVERIFIED = "baru"  # the status of a report nobody has verified (taken up) yet
 MAX_UNHANDLED = 200  # severe unverified incidents a page is given when it opens
-NOTE_REQUIRED = {"ditolak": "alasan penolakan wajib diisi"}
-FIELDS = (
-    "kecamatan", "desa", "tps", "latitude", "longitude", "occurred_at",
-    "stage", "category", "severity", "status", "description",
-)  # fmt: skip
-CHANGE_FIELDS = ("status", "note")
-CHOICE_FILTERS: dict[str, Mapping[str, str]] = {
-    "category": CATEGORIES,
-    "severity": SEVERITIES,
-    "status": INCIDENT_STATUSES,
-    "stage": STAGES,
-}
+
+
+_PLACE = IncidentIn.part(*INCIDENT_PLACE)
 
 
 class IncidentError(FieldErrors):
@@ -158,134 +142,77 @@ def incident_dict(
     return data
 
 
-# ---------------------------------------------------------------- validation of a new incident
+# ---------------------------------------------------------------- a new incident
 
 
-def _check_choice(payload: Mapping[str, Any], name: str, choices: Mapping[str, str], errors: dict[str, str]) -> None:
-    value = payload.get(name)
-    if value in (None, ""):
-        errors[name] = f"wajib diisi: salah satu dari {', '.join(choices)}"
-    elif not isinstance(value, str) or value not in choices:
-        errors[name] = f"harus salah satu dari: {', '.join(choices)}"
-
-
-def _parse_when(value: Any, errors: dict[str, str]) -> datetime:
-    if value in (None, ""):
-        return now_utc()
-    if isinstance(value, str):
-        try:
-            parsed = datetime.fromisoformat(value)
-            if parsed.tzinfo is not None:
-                return parsed
-        except ValueError:
-            pass
-    errors["occurred_at"] = "harus waktu ISO 8601 dengan zona, mis. 2024-11-27T09:30:00+07:00"
-    return now_utc()
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def _check_coordinates(lat: Any, lon: Any, area: Callable[[], Area], errors: dict[str, str]) -> None:
-    if lat is None and lon is None:
-        return
-    if lat is None or lon is None:
-        errors["latitude" if lat is None else "longitude"] = "latitude dan longitude diisi berdua"
-        return
-    for name, value in (("latitude", lat), ("longitude", lon)):
-        if not _is_number(value):
-            errors[name] = "koordinat harus angka"
-    if errors.keys() & {"latitude", "longitude"}:
+def _check_coordinates(place: Any, area: Callable[[], Area], errors: dict[str, str]) -> None:
+    """Coordinates (when given, both) must lie in the regency's area."""
+    if place.latitude is None or place.longitude is None:
         return
     box = area()
     where = f"di luar wilayah kabupaten ({box.describe()})"
-    if not box.contains_lat(lat):
+    if not box.contains_lat(place.latitude):
         errors["latitude"] = f"koordinat {where}"
-    if not box.contains_lon(lon):
+    if not box.contains_lon(place.longitude):
         errors["longitude"] = f"koordinat {where}"
 
 
-def _optional_text(payload: Mapping[str, Any], name: str) -> Any:
-    value = payload.get(name)
-    return None if value == "" else value
-
-
-def unknown_fields(
-    payload: Mapping[str, Any], known: Iterable[str], why: str = "kolom tidak dikenal"
-) -> dict[str, str]:
-    """A message for each field of `payload` that is not in `known` (a typo must not be dropped silently)."""
-    allowed = list(known)
-    return {k: f"{why}; yang diterima: {', '.join(allowed)}" for k in payload if k not in allowed}
+def _check_place(session: Any, place: Any, actor: Actor, errors: dict[str, str]) -> Region | None:
+    """Check that the kecamatan, desa and TPS are known, inside each other and in the actor's region (adding a
+    message per bad one to `errors`); returns the kecamatan's row, or None when it is unknown."""
+    kec, desa, tps = place.kecamatan, place.desa, place.tps
+    region = session.get(Region, kec)
+    if region is None or region.level != 3:
+        errors["kecamatan"] = f"kecamatan {kec!r} tidak dikenal"
+    if desa is not None:
+        desa_row = session.get(Region, desa)
+        if desa_row is None or desa_row.level != 4 or not is_within(desa, kec):
+            errors["desa"] = f"desa {desa!r} tidak dikenal di kecamatan ini"
+    if tps is not None:
+        if session.get(Tps, tps) is None or not is_within(tps, kec):
+            errors["tps"] = f"TPS {tps!r} tidak dikenal di kecamatan ini"
+        elif desa is not None and "desa" not in errors and not is_within(tps, desa):
+            errors["tps"] = f"TPS {tps!r} tidak berada di desa {desa}"
+    if actor.region and not is_within(kec, actor.region) and "kecamatan" not in errors:
+        errors["kecamatan"] = f"token ini hanya untuk wilayah {actor.region}"
+    return region
 
 
 def create_incident(
-    store: Store, payload: dict[str, Any], actor: Actor, area: Area | None = None, strict: bool = False
+    store: Store, payload: Any, actor: Actor, area: Area | None = None, strict: bool = False
 ) -> dict[str, Any]:
-    """Validate and store a new incident (status baru); raises IncidentError naming each bad field.
+    """Read a new incident as `IncidentIn` and store it (status baru); raises IncidentError naming each bad field.
 
-    Coordinates must lie in `area` (by default the box around the store's kecamatan centroids). `strict` (the
-    API) also refuses fields outside FIELDS, so that a misspelt one is not silently dropped.
+    The place must be known (kecamatan, desa and TPS inside each other, within the actor's region) and its
+    coordinates in `area` (by default the box around the store's kecamatan centroids); every bad field is named at
+    once. `strict` (the API) refuses fields IncidentIn does not know, so that a misspelt one is not dropped silently;
+    other callers' extra keys are ignored.
     """
-    if not isinstance(payload, dict):
-        raise IncidentError({"body": "harus objek JSON"})
-    nul = {k: "tidak boleh berisi karakter NUL" for k, v in payload.items() if isinstance(v, str) and "\x00" in v}
-    if nul:  # no database stores a NUL character (PostgreSQL refuses it)
-        raise IncidentError(nul)
-    errors: dict[str, str] = unknown_fields(payload, FIELDS) if strict else {}
-    for name, choices in (("stage", STAGES), ("category", CATEGORIES), ("severity", SEVERITIES)):
-        _check_choice(payload, name, choices, errors)
-    status = payload.get("status")
-    if status not in (None, "", "baru"):
-        if isinstance(status, str) and status in INCIDENT_STATUSES:
-            errors["status"] = "kejadian baru selalu berstatus baru; ubah statusnya sesudah tersimpan"
-        else:
-            errors["status"] = f"harus salah satu dari: {', '.join(INCIDENT_STATUSES)}"
-    description = payload.get("description")
-    if not isinstance(description, str) or not description.strip():
-        errors["description"] = "wajib diisi"
-    elif len(description.strip()) > MAX_DESCRIPTION:
-        errors["description"] = f"paling banyak {MAX_DESCRIPTION} karakter (ada {len(description.strip())})"
-    occurred_at = _parse_when(payload.get("occurred_at"), errors)
-    lat, lon = payload.get("latitude"), payload.get("longitude")
-    _check_coordinates(lat, lon, lambda: area or regency_area(store), errors)
-    kec = payload.get("kecamatan")
-    desa, tps = _optional_text(payload, "desa"), _optional_text(payload, "tps")
+    report, errors = IncidentIn.check(payload if strict else only_known(IncidentIn, payload))
+    place = report or _PLACE.check(only_known(_PLACE, payload))[0]  # the store's checks need only a good place
     with store.session() as s:
-        region = s.get(Region, kec) if isinstance(kec, str) else None
-        if region is None or region.level != 3:
-            errors["kecamatan"] = "wajib diisi" if kec in (None, "") else f"kecamatan {kec!r} tidak dikenal"
-        if desa is not None:
-            desa_row = s.get(Region, desa) if isinstance(desa, str) else None
-            if desa_row is None or desa_row.level != 4 or not (isinstance(kec, str) and is_within(desa, kec)):
-                errors["desa"] = f"desa {desa!r} tidak dikenal di kecamatan ini"
-        if tps is not None:
-            code = normalize_tps_code(tps) if isinstance(tps, str) else None
-            if code is None or s.get(Tps, code) is None or not (isinstance(kec, str) and is_within(code, kec)):
-                errors["tps"] = f"TPS {tps!r} tidak dikenal di kecamatan ini"
-            elif isinstance(desa, str) and "desa" not in errors and not is_within(code, desa):
-                errors["tps"] = f"TPS {tps!r} tidak berada di desa {desa}"
-            else:
-                tps = code
-        if actor.region and isinstance(kec, str) and not is_within(kec, actor.region) and "kecamatan" not in errors:
-            errors["kecamatan"] = f"token ini hanya untuk wilayah {actor.region}"
-        if errors:
+        region = None
+        if place is not None:
+            region = _check_place(s, place, actor, errors)
+            _check_coordinates(place, lambda: area or regency_area(store), errors)
+        if errors or report is None:
             raise IncidentError(errors)
+        assert region is not None
         now = now_utc()
         row = Incident(
-            occurred_at=occurred_at,
+            occurred_at=report.occurred_at or now,
             created_at=now,
             updated_at=now,
-            kecamatan_code=kec,
-            desa_code=desa,
-            tps_code=tps,
-            latitude=float(lat) if lat is not None else None,
-            longitude=float(lon) if lon is not None else None,
-            stage=payload["stage"],
-            category=payload["category"],
-            severity=payload["severity"],
+            kecamatan_code=report.kecamatan,
+            desa_code=report.desa,
+            tps_code=report.tps,
+            latitude=report.latitude,
+            longitude=report.longitude,
+            stage=report.stage,
+            category=report.category,
+            severity=report.severity,
             status="baru",
-            description=description.strip(),
+            description=report.description,
             reporter=actor.name,
         )
         s.add(row)
@@ -306,32 +233,27 @@ def next_statuses(status: str) -> list[str]:
     return [s for s in INCIDENT_STATUSES if s in allowed]
 
 
-def _clean_note(status: str, note: Any) -> str | None:
-    if note is not None and not isinstance(note, str):
-        raise IncidentError({"note": "harus teks"})
-    note = (note or "").strip() or None
-    if note is not None and "\x00" in note:
-        raise IncidentError({"note": "tidak boleh berisi karakter NUL"})
-    if note is not None and len(note) > MAX_NOTE:
-        raise IncidentError({"note": f"paling banyak {MAX_NOTE} karakter (ada {len(note)})"})
-    if note is None and status in NOTE_REQUIRED:
-        raise IncidentError({"note": NOTE_REQUIRED[status]})
-    return note
-
-
 def change_status(store: Store, incident_id: int, status: Any, actor: Actor, note: Any = None) -> dict[str, Any]:
     """Move an incident along its workflow (baru → diverifikasi → ditangani → selesai, or ditolak), with a note."""
-    if not isinstance(status, str) or status not in INCIDENT_STATUSES:
-        raise IncidentError({"status": f"harus salah satu dari: {', '.join(INCIDENT_STATUSES)}"})
+    return patch_incident(store, incident_id, {"status": status, "note": note}, actor)
+
+
+def patch_incident(store: Store, incident_id: int, change: Any, actor: Actor) -> dict[str, Any]:
+    """Apply a change read as `IncidentPatch` ({"status", "note"}) if the workflow allows it from the current status.
+
+    Raises IncidentError: the change itself is bad (422), the incident does not exist (404), or the workflow does
+    not go from its status to the new one (422).
+    """
+    patch = IncidentPatch.parse(change, IncidentError)
+    status, note = patch.status, patch.note
     with store.session() as s:
         row = s.get(Incident, incident_id, with_for_update=True)
         if row is None:
-            raise IncidentError({"id": f"kejadian {incident_id} tidak ada"})
+            raise IncidentError({"id": f"kejadian {incident_id} tidak ada"}, "tidak ditemukan", 404)
         if status not in INCIDENT_TRANSITIONS.get(row.status, set()):
             options = next_statuses(row.status)
             hint = f"; yang boleh: {', '.join(options)}" if options else "; statusnya sudah akhir"
-            raise IncidentError({"status": f"tidak boleh dari {row.status} ke {status}{hint}"})
-        note = _clean_note(status, note)
+            raise IncidentError({"status": f"tidak boleh dari {row.status} ke {status}{hint}"}, "perubahan ditolak")
         before = {"status": row.status}
         now = now_utc()
         s.add(
@@ -426,71 +348,25 @@ def unhandled(store: Store, severities: Iterable[str], limit: int = MAX_UNHANDLE
     return list_incidents(store, limit=limit, severity=wanted, status=[UNVERIFIED])
 
 
-def _parse_moment(raw: str, name: str, errors: dict[str, str]) -> datetime | None:
-    try:
-        moment = datetime.fromisoformat(raw)
-    except ValueError:
-        moment = None
-    if moment is None or moment.tzinfo is None:
-        errors[name] = "harus waktu ISO 8601 dengan zona, mis. 2024-11-27T09:30:00+07:00"
-        return None
-    return moment
-
-
 def parse_filters(
-    args: Mapping[str, Any], now: datetime, kecamatan: Iterable[str] | None = None
+    args: Mapping[str, Any], now: datetime, kecamatan: Iterable[str] | None = None, strict: bool = False
 ) -> tuple[dict[str, Any], dict[str, str]]:
-    """Filters from query parameters, and a message per bad parameter.
+    """Filters read from query parameters as `IncidentQuery`, and a message per bad parameter.
 
     category, severity, status, stage, kecamatan: a value or a comma list (`status=terbuka` means every open
     status; kecamatan checked against `kecamatan` when given); since, updated_since: ISO moments with a zone;
-    hours: the last N hours before `now` (1..720); limit: 1..5000.
+    hours: the last N hours before `now`; limit: how many. Parameters IncidentQuery does not know are refused
+    when `strict` (the API), else ignored.
     """
-    filters: dict[str, Any] = {}
-    errors: dict[str, str] = {}
-    for name, choices in CHOICE_FILTERS.items():
-        values = _as_list(args.get(name))
-        if name == "status" and OPEN_ALIAS in values:
-            values = [v for v in values if v != OPEN_ALIAS] + [s for s in OPEN_STATUSES if s not in values]
-        bad = [v for v in values if v not in choices]
-        if bad:
-            errors[name] = f"{', '.join(bad)} tidak dikenal; pilih dari: {', '.join(choices)}"
-        elif values:
-            filters[name] = values
-    codes = _as_list(args.get("kecamatan"))
-    if codes:
-        known = set(kecamatan) if kecamatan is not None else None
-        bad = [c for c in codes if known is not None and c not in known]
-        if bad:
-            errors["kecamatan"] = f"kecamatan {', '.join(bad)} tidak dikenal"
-        else:
-            filters["kecamatan"] = codes
-    since = None
-    if args.get("since"):
-        since = _parse_moment(str(args["since"]), "since", errors)
-    if args.get("hours") not in (None, ""):
-        try:
-            hours = float(args["hours"])
-        except (TypeError, ValueError):
-            hours = math.nan
-        if not (math.isfinite(hours) and 0 < hours <= MAX_HOURS):
-            errors["hours"] = f"harus angka jam lebih dari 0 dan paling banyak {MAX_HOURS}"
-        else:
-            filters["hours"] = hours
-            start = now - timedelta(hours=hours)
-            since = max(since, start) if since else start
-    if since is not None:
-        filters["since"] = since
-    if args.get("updated_since"):
-        moment = _parse_moment(str(args["updated_since"]), "updated_since", errors)
-        if moment is not None:
-            filters["updated_since"] = moment
-    if args.get("limit") not in (None, ""):
-        raw = str(args["limit"])
-        if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
-            errors["limit"] = f"harus bilangan bulat 1..{MAX_LIMIT}"
-        else:
-            filters["limit"] = int(raw)
+    filters, errors = IncidentQuery.read(args if strict else only_known(IncidentQuery, args))
+    known = set(kecamatan) if kecamatan is not None else None
+    bad = [c for c in filters.get("kecamatan", []) if known is not None and c not in known]
+    if bad:
+        errors["kecamatan"] = f"kecamatan {', '.join(bad)} tidak dikenal"
+        del filters["kecamatan"]
+    if "hours" in filters:
+        start = now - timedelta(hours=filters["hours"])
+        filters["since"] = max(filters["since"], start) if "since" in filters else start
     return filters, errors
 
 

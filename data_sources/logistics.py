@@ -11,8 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from data_sources.domain.fmt import WIB, fmt_int, now_utc
+from data_sources.domain.inputs import LogisticsIn
+from data_sources.domain.queries import LogisticsQuery
 from data_sources.domain.rules import ballots_printed
-from data_sources.domain.vocab import BALLOT_PREFIX, ITEMS_PER_TPS, LOGISTICS_STATUSES
+from data_sources.domain.validation import only_known
+from data_sources.domain.vocab import BALLOT_PREFIX, ITEMS_PER_TPS
 from data_sources.errors import FieldErrors
 from data_sources.models import Contest, Logistics, Region, Tps
 from data_sources.store import Store, audit
@@ -122,19 +125,9 @@ def refresh_needs(session: Session, kecamatan: Iterable[str], actor: str) -> lis
     return changes
 
 
-def _check_amount(received: Any, status: str | None, needed: int | None, errors: dict[str, str]) -> None:
-    """Received must be a whole number ≥ 0, at most twice the need, and agree with the status."""
-    if received is None:
-        errors["received"] = "wajib diisi (jumlah yang sudah diterima, 0 bila belum ada)"
-        return
-    if isinstance(received, bool) or not isinstance(received, int):
-        errors["received"] = "harus bilangan bulat"
-        return
-    if received < 0:
-        errors["received"] = "tidak boleh negatif"
-        return
-    if needed is None:
-        return
+def _check_amount(line: LogisticsIn, needed: int, errors: dict[str, str]) -> None:
+    """What was received must be at most twice the need and agree with the status."""
+    received, status = line.received, line.status
     if received > 2 * needed:
         errors["received"] = f"{fmt_int(received)} lebih dari dua kali kebutuhan ({fmt_int(needed)})"
     elif status == "belum-dikirim" and received > 0:
@@ -149,17 +142,18 @@ def _check_amount(received: Any, status: str | None, needed: int | None, errors:
 
 
 def update(store: Store, kecamatan: Any, item: Any, received: Any, status: Any, actor: str) -> LogisticsRow:
-    """Record what a kecamatan received of an item; rejects unknown places or items and impossible numbers.
+    """Record what a kecamatan received of an item (see `update_line`)."""
+    return update_line(store, kecamatan, item, {"received": received, "status": status}, actor)
 
-    Raises LogisticsError naming each bad field: status unknown; received missing, not a whole number,
-    negative, more than twice the need, or at odds with the status (belum dikirim with goods, diterima short
-    of the need, kurang at or above it).
+
+def update_line(store: Store, kecamatan: Any, item: Any, body: Any, actor: str) -> LogisticsRow:
+    """Record what a kecamatan received of an item, read as `LogisticsIn` ({"received", "status"}).
+
+    Raises LogisticsError naming each bad field at once: the body's own (received a whole number ≥ 0, a known
+    status), an unknown kecamatan or item, and received more than twice the need or at odds with the status
+    (belum dikirim with goods, diterima short of the need, kurang at or above it).
     """
-    errors: dict[str, str] = {}
-    if status in (None, ""):
-        errors["status"] = f"wajib diisi: salah satu dari {', '.join(LOGISTICS_STATUSES)}"
-    elif not isinstance(status, str) or status not in LOGISTICS_STATUSES:
-        errors["status"] = f"harus salah satu dari {', '.join(LOGISTICS_STATUSES)}"
+    line, errors = LogisticsIn.check(body)
     with store.session() as s:
         row = None
         if isinstance(kecamatan, str) and isinstance(item, str):
@@ -170,23 +164,17 @@ def update(store: Store, kecamatan: Any, item: Any, received: Any, status: Any, 
                 errors["kecamatan"] = f"kecamatan {kecamatan!r} tidak dikenal"
             else:
                 errors["item"] = f"barang {item!r} tidak dikenal untuk kecamatan ini"
-        _check_amount(received, status if "status" not in errors else None, row.needed if row else None, errors)
-        if errors:
+        elif line is not None:
+            _check_amount(line, row.needed, errors)
+        if errors or line is None or row is None:
             raise LogisticsError(errors)
         before = {"received": row.received, "status": row.status}
-        row.received = received
-        row.status = status
+        row.received = line.received
+        row.status = line.status
         row.updated_at = now_utc()
         row.updated_by = actor
-        audit(
-            s,
-            actor,
-            "logistics.update",
-            "logistics",
-            f"{kecamatan}/{item}",
-            before,
-            {"received": received, "status": status},
-        )
+        after = {"received": line.received, "status": line.status}
+        audit(s, actor, "logistics.update", "logistics", f"{kecamatan}/{item}", before, after)
         name = s.get(Region, kecamatan).name
         return LogisticsRow(kecamatan, name, item, row.needed, row.received, row.status, row.updated_at, actor)
 
@@ -222,25 +210,17 @@ def line_dict(row: LogisticsRow) -> dict[str, Any]:
 
 
 def parse_filters(
-    args: Mapping[str, Any], known: Mapping[str, set[str]]
+    args: Mapping[str, Any], known: Mapping[str, set[str]], strict: bool = False
 ) -> tuple[dict[str, list[str]], dict[str, str]]:
-    """Board filters from query parameters (kecamatan, item, status: a value or a comma list) and a message per bad
-    one; `known` holds the valid kecamatan codes and items."""
-    filters: dict[str, list[str]] = {}
-    errors: dict[str, str] = {}
-    choices = {
-        "kecamatan": known.get("kecamatan", set()),
-        "item": known.get("item", set()),
-        "status": LOGISTICS_STATUSES,
-    }
-    for name, valid in choices.items():
-        raw = args.get(name)
-        values = [v.strip() for v in str(raw).split(",") if v.strip()] if raw not in (None, "") else []
-        bad = [v for v in values if v not in valid]
+    """Board filters read from query parameters as `LogisticsQuery` (kecamatan, item, status: a value or a comma
+    list) and a message per bad one; `known` holds the valid kecamatan codes and items. Parameters the query does
+    not know are refused when `strict` (the API), else ignored."""
+    filters, errors = LogisticsQuery.read(args if strict else only_known(LogisticsQuery, args))
+    for name in ("kecamatan", "item"):
+        bad = [v for v in filters.get(name, []) if v not in known.get(name, set())]
         if bad:
             errors[name] = f"{', '.join(bad)} tidak dikenal"
-        elif values:
-            filters[name] = values
+            del filters[name]
     return filters, errors
 
 

@@ -22,13 +22,14 @@ from sqlalchemy.exc import IntegrityError
 from data_sources.domain import rules
 from data_sources.domain.actors import Actor
 from data_sources.domain.codes import is_within, normalize_tps_code
+from data_sources.domain.fields import idempotency_key_problem
 from data_sources.domain.fmt import now_utc
+from data_sources.domain.inputs import TallyIn
 from data_sources.models import AuditEntry, Result
 from data_sources.store import Store, reserve_ids
 
 CREATED, SAME, CONFLICT, REJECTED, FORBIDDEN = "created", "same", "conflict", "rejected", "forbidden"
 HTTP_STATUS = {CREATED: 201, SAME: 200, CONFLICT: 409, REJECTED: 422, FORBIDDEN: 403}
-MAX_REASON = 1000
 
 
 @dataclass
@@ -84,75 +85,49 @@ def _same_numbers(row: Result, tally: rules.Tally) -> bool:
     )
 
 
+_SUBMITTED_AT = TallyIn.part("submitted_at")
+_REASON = TallyIn.part("reason")
+
+
 @lru_cache(maxsize=4096)
-def _from_iso(text: str) -> datetime | None:
-    """An ISO 8601 moment, or None; cached, as a file's rows or a burst of reports share a few moments."""
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        return None
+def _moment(value: str | datetime) -> tuple[datetime | None, tuple[tuple[str, str], ...]]:
+    """`submitted_at` as `TallyIn` reads it; cached, as a file's rows or a burst of reports share a few moments."""
+    read, errors = _SUBMITTED_AT.check({"submitted_at": value})
+    return (read.submitted_at if read is not None else None), tuple(errors.items())
 
 
 def _parse_time(value: Any, errors: dict[str, str]) -> datetime | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime):
-        parsed = value
-    elif isinstance(value, str):
-        parsed = _from_iso(value)  # type: ignore[assignment]
-        if parsed is None:
-            errors["submitted_at"] = "format waktu harus ISO 8601, mis. 2024-11-27T14:05:00+07:00"
-            return None
-    else:
-        errors["submitted_at"] = "harus teks waktu ISO 8601"
-        return None
-    if parsed.tzinfo is None:
-        errors["submitted_at"] = "zona waktu wajib, mis. +07:00"
-        return None
-    return parsed
+    """`submitted_at` as `TallyIn` reads it (for the import's fast path), or None with its error added to `errors`."""
+    if isinstance(value, str | datetime):
+        moment, problems = _moment(value)
+        errors.update(problems)
+        return moment
+    read, problems = _SUBMITTED_AT.check({"submitted_at": value})
+    errors.update(problems)
+    return read.submitted_at if read is not None else None
 
 
 def submit_result(
     store: Store,
-    payload: dict[str, Any],
+    payload: Any,
     actor: Actor,
     source: str,
     idempotency_key: str | None = None,
 ) -> Outcome:
     """Validate a TPS result against the rules and store it as a new version when it is new.
 
-    `payload` holds contest, tps, votes, suara_tidak_sah and optionally suara_sah, pengguna_hak_pilih,
-    submitted_at, and for a correction `correction: true` with a `reason`.
+    `payload` is read as a `TallyIn` (every field checked at once): contest, tps, votes, suara_tidak_sah and
+    optionally suara_sah, pengguna_hak_pilih, submitted_at, and for a correction `correction: true` with a
+    `reason`. Then the rules that need the store: a known contest, a registered TPS inside it and the actor's
+    region, DESIGN §5, and a correction's author and reason.
     """
-    if not isinstance(payload, dict):
-        return Outcome(REJECTED, errors={"body": "harus objek JSON"})
-    errors: dict[str, str] = {}
-    contest_id = payload.get("contest")
-    raw_tps = payload.get("tps")
-    if not isinstance(contest_id, str) or not contest_id:
-        errors["contest"] = "wajib diisi, mis. pilbup-banyuasin"
-    tps = normalize_tps_code(raw_tps) if isinstance(raw_tps, str | int) else None
-    if tps is None:
-        errors["tps"] = "kode TPS harus seperti 16.07.08.2001.003 atau 1607082001003"
-    tally, tally_errors = rules.parse_tally(
-        payload.get("votes"),
-        payload.get("suara_tidak_sah"),
-        payload.get("suara_sah"),
-        payload.get("pengguna_hak_pilih"),
-    )
-    errors.update(tally_errors)
-    submitted_at = _parse_time(payload.get("submitted_at"), errors)
-    correction = payload.get("correction", False)
-    if not isinstance(correction, bool):
-        errors["correction"] = "harus true atau false"
-    reason = payload.get("reason")
-    if reason is not None and (not isinstance(reason, str) or len(reason) > MAX_REASON):
-        errors["reason"] = f"harus teks, paling banyak {MAX_REASON} karakter"
-    if idempotency_key is not None and (not idempotency_key.strip() or len(idempotency_key) > 200):
-        errors["Idempotency-Key"] = "harus 1–200 karakter"
-    if errors:
+    sent, errors = TallyIn.check(payload)
+    key_problem = idempotency_key_problem(idempotency_key)
+    if key_problem:
+        errors["Idempotency-Key"] = key_problem
+    if sent is None or errors:
         return Outcome(REJECTED, errors=errors)
-    assert tally is not None and tps is not None
+    contest_id, tps = sent.contest, sent.tps
 
     catalog = store.catalog()
     contest = catalog.contests.get(contest_id)
@@ -163,20 +138,22 @@ def submit_result(
         return Outcome(REJECTED, errors={"tps": f"TPS {tps} tidak terdaftar"})
     if not is_within(tps, contest.scope_code):
         return Outcome(REJECTED, errors={"tps": f"TPS {tps} di luar wilayah kontestasi {contest_id}"})
-    paslon = contest.paslon
     if actor.region and not is_within(tps, actor.region):
         return Outcome(FORBIDDEN, message=f"token ini hanya untuk wilayah {actor.region}")
 
-    verdict = rules.check_result(tally, dpt, paslon)
+    tally = rules.tally_of(sent)
+    verdict = rules.check_result(tally, dpt, contest.paslon)
     if verdict.rejected:
         return Outcome(REJECTED, errors=verdict.errors)
-    if correction:
+    if sent.correction:
         if not actor.can_correct:
             return Outcome(FORBIDDEN, message="peran ini tidak boleh mengoreksi hasil")
-        if not (reason or "").strip():
+        if not (sent.reason or "").strip():
             return Outcome(REJECTED, errors={"reason": "koreksi wajib disertai alasan"})
 
-    item = Pending(contest_id, tps, tally, verdict, actor, source, submitted_at, correction, reason, idempotency_key)
+    item = Pending(
+        contest_id, tps, tally, verdict, actor, source, sent.submitted_at, sent.correction, sent.reason, idempotency_key
+    )
     return _group_commit(store).run(item)
 
 
@@ -484,12 +461,16 @@ def confirm_result(store: Store, contest_id: str, tps: str, actor: Actor, reason
     """
     if not actor.can_correct:
         return Outcome(FORBIDDEN, message="peran ini tidak boleh mengonfirmasi hasil")
-    if not (reason or "").strip() or len(reason) > MAX_REASON:
-        return Outcome(REJECTED, errors={"reason": f"konfirmasi wajib disertai alasan (≤ {MAX_REASON} karakter)"})
+    given, errors = _REASON.check({"reason": reason})
+    if given is None:
+        return Outcome(REJECTED, errors=errors)
+    reason = (given.reason or "").strip()
+    if not reason:
+        return Outcome(REJECTED, errors={"reason": "konfirmasi wajib disertai alasan"})
     code = normalize_tps_code(tps)
     if code is None or contest_id not in store.catalog().contests:
         return Outcome(REJECTED, errors={"tps": f"TPS {tps} belum punya hasil untuk {contest_id}"})
-    item = Pending(contest_id, code, None, None, actor, "konfirmasi", reason=reason.strip(), confirm=True)
+    item = Pending(contest_id, code, None, None, actor, "konfirmasi", reason=reason, confirm=True)
     return _group_commit(store).run(item)
 
 

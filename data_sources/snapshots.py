@@ -8,23 +8,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 
 from data_sources.domain.fmt import fmt_wib, now_utc
+from data_sources.domain.inputs import SnapshotIn
+from data_sources.errors import FieldErrors
 from data_sources.models import Snapshot
 from data_sources.store import Store, audit
 
-MAX_NOTE = 200
 CLOCK_SLACK = timedelta(seconds=5)  # a browser clock slightly ahead of the server's is not "the future"
 
 
-class SnapshotError(ValueError):
+class SnapshotError(FieldErrors):
     """A snapshot refused; `errors` maps field to message."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
 
 
 @dataclass(frozen=True)
@@ -59,21 +57,19 @@ def _info(row: Snapshot) -> SnapshotInfo:
     return SnapshotInfo(row.id, row.as_of, row.created_at, row.created_by, row.note or "")
 
 
-def create_snapshot(store: Store, actor: str, as_of: datetime | None = None, note: str = "") -> SnapshotInfo:
-    """Record a snapshot as of `as_of` (now by default); audited. A future or zoneless moment is refused."""
+def create_snapshot(store: Store, actor: str, as_of: Any = None, note: Any = "") -> SnapshotInfo:
+    """Record a snapshot as of `as_of` (now by default), read as `SnapshotIn`; audited (see `record_snapshot`)."""
+    return record_snapshot(store, actor, SnapshotIn.parse({"as_of": as_of, "note": note}, SnapshotError))
+
+
+def record_snapshot(store: Store, actor: str, asked: SnapshotIn) -> SnapshotInfo:
+    """Record a snapshot as of `asked.as_of` (now by default); audited. A moment still to come is refused."""
     now = now_utc()
-    errors: dict[str, str] = {}
-    if as_of is None:
-        as_of = now
-    elif as_of.tzinfo is None:
-        errors["as_of"] = "as_of wajib menyertakan zona waktu, mis. +07:00"
-    elif as_of > now + CLOCK_SLACK:
-        errors["as_of"] = f"as_of {fmt_wib(as_of, True)} belum terjadi; pilih waktu yang sudah lewat"
-    if not isinstance(note, str) or len(note) > MAX_NOTE:
-        errors["note"] = f"catatan paling panjang {MAX_NOTE} karakter"
-    if errors:
-        raise SnapshotError(errors)
+    as_of = asked.as_of or now
+    if as_of > now + CLOCK_SLACK:
+        raise SnapshotError({"as_of": f"as_of {fmt_wib(as_of, True)} belum terjadi; pilih waktu yang sudah lewat"})
     as_of = min(as_of, now).astimezone(UTC)  # stored and answered in UTC, whatever offset it was given in
+    note = asked.note or ""
     with store.session() as s:
         row = Snapshot(as_of=as_of, created_at=now, created_by=actor, note=note)
         s.add(row)

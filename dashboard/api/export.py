@@ -11,23 +11,26 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request, stream_with_context
+from flask import Blueprint, Response, request, stream_with_context
 from flask_login import current_user
 
 from dashboard.api.models import ErrorOut
-from dashboard.api.openapi import described, query
+from dashboard.api.openapi import described, parameters, query
+from dashboard.api.refusals import refusal
 from dashboard.api.routes import refuse_nul_in_url
 from dashboard.auth import roles_required
 from dashboard.desk import current_desk
 from data_sources import exports, incidents
 from data_sources.domain.fmt import now_utc
+from data_sources.domain.queries import IncidentQuery
+from data_sources.errors import INVALID_PARAMETERS
 
 bp = Blueprint("export", __name__, url_prefix="/api/v1/export")
 bp.before_request(refuse_nul_in_url)
 EXPORTERS = ("admin", "operator", "viewer")
 CSV = "text/csv"
 TRUE, FALSE = ("1", "true", "ya"), ("", "0", "false", "tidak")
-INCIDENT_PARAMS = (*incidents.CHOICE_FILTERS, "kecamatan", "since", "updated_since", "hours", "region", "as_of")
+INCIDENT_PARAMS = (*(n for n in IncidentQuery.model_fields if n != "limit"), "region", "as_of")  # a file is whole
 AS_OF = query(
     "as_of",
     "Keadaan pada saat ini (ISO 8601 dengan zona); bawaan: sekarang",
@@ -47,8 +50,8 @@ def _answers() -> dict[int, tuple[Any, str]]:
 def _refused(errors: dict[str, str]) -> tuple[Any, int]:
     """404 when only the contest or region names nothing (as GET /api/v1/recap), else 422."""
     if set(errors) <= {"contest", "region"} and not any("wajib" in v for v in errors.values()):
-        return jsonify({"error": "tidak ditemukan", "errors": errors}), 404
-    return jsonify({"error": "parameter tidak sah", "errors": errors}), 422
+        return refusal(404, "tidak ditemukan", errors)
+    return refusal(422, INVALID_PARAMETERS, errors)
 
 
 def _checked_args(allowed: tuple[str, ...]) -> dict[str, str]:
@@ -167,17 +170,8 @@ def export_recap() -> Any:
 @described(
     "Unduh kejadian (CSV yang dibaca `import incidents`)",
     query=[
-        query("category", "Kategori (satu atau daftar berkoma)"),
-        query("severity", "Tingkat (satu atau daftar berkoma)"),
-        query("status", "Status (satu atau daftar berkoma; terbuka = semua yang belum selesai)"),
-        query("stage", "Tahapan (satu atau daftar berkoma)"),
-        query("kecamatan", "Kode kecamatan (satu atau daftar berkoma)"),
+        *(p for p in parameters(IncidentQuery) if p["name"] in INCIDENT_PARAMS),
         query("region", "Wilayah (kecamatan atau lebih luas; desa/TPS: kejadian di sana)"),
-        query("since", "Terjadi pada/sesudah (ISO 8601 dengan zona)", {"type": "string", "format": "date-time"}),
-        query(
-            "updated_since", "Berubah pada/sesudah (ISO 8601 dengan zona)", {"type": "string", "format": "date-time"}
-        ),
-        query("hours", "N jam terakhir (1..720)", {"type": "integer", "minimum": 1, "maximum": 720}),
         AS_OF,
     ],
     responses=_answers(),

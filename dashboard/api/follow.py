@@ -5,7 +5,6 @@ Writes need a JSON body (a cross-site form cannot send one without a CORS prefli
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, jsonify, redirect, request
@@ -13,13 +12,17 @@ from flask_login import current_user
 
 from dashboard.api import models as m
 from dashboard.api.openapi import described
+from dashboard.api.refusals import answer_bad_input, refusal
 from dashboard.auth import roles_required
 from dashboard.desk import current_desk
 from dashboard.live.follow_sockets import presence
 from dashboard.live.presence import PRESENTER_ROLES, Person, PresenceError
 from data_sources import accounts, snapshots
+from data_sources.domain.inputs import PresenterIn, SnapshotIn, ViewIn
+from data_sources.errors import FieldErrors
 
 bp = Blueprint("follow", __name__)
+answer_bad_input(bp)
 READERS = ("admin", "operator", "viewer", "display")
 
 
@@ -27,28 +30,15 @@ def _me() -> Person:
     return Person(current_user.get_id(), current_user.name, current_user.role)
 
 
-def _body() -> tuple[dict[str, Any] | None, Any]:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        message = "badan permintaan harus objek JSON"
-        return None, (jsonify({"error": message, "errors": {"body": message}}), 422)
-    return body, None
+def _body() -> Any:
+    """The JSON body; anything that is not (a form, bad JSON) is read as nothing and refused by the model."""
+    return request.get_json(silent=True)
 
 
-def _refused(exc: PresenceError) -> Any:
-    state = presence(current_desk()).state()
-    return jsonify({"error": str(exc), "errors": {exc.field: str(exc)}, "state": state}), exc.status
-
-
-def _as_of(raw: Any) -> datetime | None:
-    if raw in (None, ""):
-        return None
-    if not isinstance(raw, str):
-        raise snapshots.SnapshotError({"as_of": "as_of harus teks waktu ISO 8601"})
-    try:
-        return datetime.fromisoformat(raw)
-    except ValueError as exc:
-        raise snapshots.SnapshotError({"as_of": "as_of harus waktu ISO 8601, mis. 2024-11-27T10:00:00+07:00"}) from exc
+@bp.errorhandler(PresenceError)
+def _refused_by_rule(exc: PresenceError) -> Any:
+    """A presenter rule's refusal carries the current state (who presents now); a bad body does not."""
+    return jsonify({**exc.answer(), "state": presence(current_desk()).state()}), exc.status
 
 
 @bp.route("/ikuti")
@@ -68,7 +58,7 @@ def get_view() -> Any:
 @bp.route("/api/v1/view", methods=["POST"])
 @described(
     "Tampilan presenter (halaman, query, slide)",
-    body=m.ViewIn,
+    body=ViewIn,
     responses={
         200: (m.PresenceState, "Keadaan presenter dan tampilan"),
         409: (m.PresenceRefusal, "Bukan presenter"),
@@ -78,22 +68,14 @@ def get_view() -> Any:
 @roles_required(*PRESENTER_ROLES)
 def post_view() -> Any:
     """The presenter's page, query and playlist slide."""
-    body, error = _body()
-    if error:
-        return error
-    slide = body.get("slide")
-    if slide is not None and (not isinstance(slide, int) or isinstance(slide, bool)):
-        return jsonify({"error": "slide harus bilangan bulat", "errors": {"slide": "slide harus bilangan bulat"}}), 422
-    try:
-        return jsonify(presence(current_desk()).set_view(_me(), body.get("path", ""), body.get("search", ""), slide))
-    except PresenceError as exc:
-        return _refused(exc)
+    view = ViewIn.parse(_body())
+    return jsonify(presence(current_desk()).set_view(_me(), view.path, view.search, view.slide))
 
 
 @bp.route("/api/v1/presenter", methods=["POST"])
 @described(
     "Ambil, lepas, serahkan atau ambil alih peran presenter",
-    body=m.PresenterIn,
+    body=PresenterIn,
     responses={
         200: (m.PresenceState, "Keadaan presenter dan tampilan"),
         403: (m.RefusalOut, "Peran ini tidak boleh; mengambil alih hanya untuk admin"),
@@ -104,54 +86,35 @@ def post_view() -> Any:
 @roles_required(*PRESENTER_ROLES)
 def post_presenter() -> Any:
     """Take, release, hand over (`to`: a username) or, as admin, take over the presenter role."""
-    body, error = _body()
-    if error:
-        return error
-    action = body.get("action")
+    act = PresenterIn.parse(_body())
     p = presence(current_desk())
-    try:
-        if action in ("take", "takeover"):
-            return jsonify(p.take(_me(), takeover=action == "takeover"))
-        if action == "release":
-            return jsonify(p.release(_me()))
-        if action == "handover":
-            name = body.get("to")
-            user = next((u for u in accounts.list_users(current_desk().store) if u.username == name and u.active), None)
-            if user is None:
-                message = f"pengguna {name!r} tidak ada"
-                return jsonify({"error": "pengguna tidak dikenal", "errors": {"to": message}}), 422
-            return jsonify(p.handover(_me(), Person(f"u:{user.id}", user.username, user.role)))
-    except PresenceError as exc:
-        return _refused(exc)
-    message = "action harus take, release, handover atau takeover"
-    return jsonify({"error": message, "errors": {"action": message}}), 422
+    if act.action in ("take", "takeover"):
+        return jsonify(p.take(_me(), takeover=act.action == "takeover"))
+    if act.action == "release":
+        return jsonify(p.release(_me()))
+    users = accounts.list_users(current_desk().store)
+    user = next((u for u in users if u.username == act.to and u.active), None)
+    if user is None:
+        raise FieldErrors({"to": f"pengguna {act.to!r} tidak ada"}, "pengguna tidak dikenal")
+    return jsonify(p.handover(_me(), Person(f"u:{user.id}", user.username, user.role)))
 
 
 @bp.route("/api/v1/snapshots", methods=["POST"])
 @described(
     "Bekukan angka semua pengikut (cuplikan)",
-    body=m.SnapshotIn,
+    body=SnapshotIn,
     responses={201: (m.SnapshotCreated, "Cuplikan dan keadaan beku"), 409: (m.PresenceRefusal, "Bukan presenter")},
 )
 @roles_required(*PRESENTER_ROLES)
 def post_snapshot() -> Any:
     """Freeze every follower's numbers as of now or of `as_of`: a snapshot record, then the frozen view."""
-    body, error = _body()
-    if error:
-        return error
+    asked = SnapshotIn.parse(_body())
     p = presence(current_desk())
     me = _me()
     if p.presenter is None or p.presenter.key != me.key:
-        return _refused(PresenceError("presenter", "hanya presenter yang boleh membekukan tampilan"))
-    try:
-        store = current_desk().store
-        info = snapshots.create_snapshot(store, me.name, _as_of(body.get("as_of")), body.get("note") or "")
-    except snapshots.SnapshotError as exc:
-        return jsonify({"error": "parameter tidak sah", "errors": exc.errors}), 422
-    try:
-        state = p.freeze(me, {"id": info.id, "as_of": info.as_of.isoformat(), "label": info.label})
-    except PresenceError as exc:
-        return _refused(exc)
+        raise PresenceError("presenter", "hanya presenter yang boleh membekukan tampilan")
+    info = snapshots.record_snapshot(current_desk().store, me.name, asked)
+    state = p.freeze(me, {"id": info.id, "as_of": info.as_of.isoformat(), "label": info.label})
     return jsonify({"snapshot": info.as_dict(), "state": state}), 201
 
 
@@ -166,10 +129,7 @@ def post_snapshot() -> Any:
 @roles_required(*PRESENTER_ROLES)
 def post_live() -> Any:
     """Back to live numbers for everyone."""
-    try:
-        return jsonify(presence(current_desk()).unfreeze(_me()))
-    except PresenceError as exc:
-        return _refused(exc)
+    return jsonify(presence(current_desk()).unfreeze(_me()))
 
 
 @bp.route("/api/v1/snapshots", methods=["GET"])
@@ -192,7 +152,7 @@ def get_snapshot(snapshot_id: int) -> Any:
     desk = current_desk()
     info = snapshots.get_snapshot(desk.store, snapshot_id)
     if info is None:
-        return jsonify({"error": "tidak ditemukan", "errors": {"snapshot": f"cuplikan {snapshot_id} tidak ada"}}), 404
+        return refusal(404, "tidak ditemukan", {"snapshot": f"cuplikan {snapshot_id} tidak ada"})
     contests = {}
     for contest in desk.recap.contests():
         head, _children = desk.recap.totals(contest.id, as_of=info.as_of)

@@ -1,69 +1,18 @@
-"""Request and response models of the HTTP API: they validate requests and generate the OpenAPI schemas."""
+"""Response models of the HTTP API, for the OpenAPI document (requests are `data_sources.domain.inputs`)."""
 
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any, Literal, get_type_hints
 
-from pydantic import (
-    AfterValidator,
-    AwareDatetime,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    StrictBool,
-    StringConstraints,
-    ValidationError,
-    create_model,
-)
+from pydantic import BaseModel, ConfigDict, Field, create_model
 from pydantic.json_schema import SkipJsonSchema
 
 from dashboard.live import presence
 from dashboard.recap import engine as recap
 from data_sources import logistics, photos, snapshots, summary
-from data_sources.domain.vocab import CATEGORIES, INCIDENT_STATUSES, LOGISTICS_STATUSES, SEVERITIES, STAGES
-
-MAX_COUNT = 10_000_000
-MAX_REASON = 1000
-MAX_TEXT = 4000
-TPS_PATTERN = r"^(\d{2}\.\d{2}\.\d{2}\.\d{4}\.\d{3}|\d{13})$"
-EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
-LATEST = datetime(2100, 1, 1, tzinfo=UTC)
-
-
-def _whole_number(value: Any) -> Any:
-    """Refuse text and booleans where a count is expected; accept 120.0 as 120."""
-    if isinstance(value, bool) or isinstance(value, str):
-        raise ValueError("harus bilangan bulat tidak negatif")
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
-
-
-def _plausible_time(value: datetime) -> datetime:
-    """A moment between 2000 and 2100 (anything else is a typo, and some cannot be stored)."""
-    if not EARLIEST <= value < LATEST:
-        raise ValueError("waktu harus antara tahun 2000 dan 2100")
-    return value
-
-
-def _text_without_nul(value: Any) -> Any:
-    """No NUL characters in text: databases refuse them."""
-    if isinstance(value, str) and "\x00" in value:
-        raise ValueError("tidak boleh berisi karakter NUL")
-    return value
-
-
-Count = Annotated[int, BeforeValidator(_whole_number), Field(ge=0, le=MAX_COUNT)]
-Text = Annotated[str, AfterValidator(_text_without_nul)]
-Moment = Annotated[AwareDatetime, AfterValidator(_plausible_time)]
-PaslonNumber = Annotated[str, StringConstraints(pattern=r"^[1-9][0-9]{0,2}$")]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+from data_sources.domain.vocab import LOGISTICS_STATUSES
 
 
 def dataclass_model(
@@ -98,48 +47,6 @@ def dataclass_model(
     spec |= {n: (Annotated[kind, Field(description=text)], ...) for n, (kind, text) in extra.items()}
     config = ConfigDict(json_schema_extra={"examples": examples}) if examples else None
     return create_model(name, __config__=config, __doc__=doc, __module__=__name__, **spec)
-
-
-class TallyIn(_Strict):
-    """One TPS result (C1), as a reporter or another system sends it."""
-
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "contest": "pilbup-banyuasin",
-                    "tps": "16.07.08.2007.003",
-                    "votes": {"1": 120, "2": 80, "3": 10, "4": 5, "5": 2},
-                    "suara_tidak_sah": 5,
-                    "pengguna_hak_pilih": 222,
-                    "suara_sah": 217,
-                    "submitted_at": "2024-11-27T14:05:00+07:00",
-                }
-            ]
-        },
-    )
-
-    contest: Annotated[Text, Field(min_length=1, max_length=100, description="Kontestasi, mis. pilbup-banyuasin")]
-    tps: Annotated[
-        Annotated[str, Field(pattern=TPS_PATTERN)] | Annotated[int, Field(ge=10**12, le=10**13 - 1)],
-        Field(
-            description="Kode TPS: 16.07.08.2001.003, atau bentuk KPU 1607082001003 (teks atau angka)",
-            examples=["16.07.08.2001.003", "1607082001003"],
-        ),
-    ]
-    votes: Annotated[
-        dict[PaslonNumber, Count],
-        Field(min_length=1, max_length=50, description="Suara per paslon, menurut nomor urut"),
-    ]
-    suara_tidak_sah: Annotated[Count, Field(description="Suara tidak sah")]
-    suara_sah: Annotated[Count | None, Field(description="Suara sah tertulis di C1 (boleh kosong)")] = None
-    pengguna_hak_pilih: Annotated[Count | None, Field(description="Pemilih yang hadir (boleh kosong)")] = None
-    submitted_at: Annotated[Moment | None, Field(description="Saat dikirim, ISO 8601 dengan zona")] = None
-    correction: Annotated[
-        StrictBool, Field(description="true: koreksi atas hasil yang sudah ada (admin/operator, dengan alasan)")
-    ] = False
-    reason: Annotated[Text | None, Field(max_length=MAX_REASON, description="Alasan koreksi")] = None
 
 
 class ResultOut(BaseModel):
@@ -178,51 +85,6 @@ class ErrorOut(BaseModel):
 
     error: str
     errors: dict[str, str] | None = None
-
-
-class IncidentIn(_Strict):
-    """A new incident report."""
-
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "kecamatan": "16.07.10",
-                    "desa": "16.07.10.2001",
-                    "tps": "16.07.10.2001.003",
-                    "stage": "pemungutan-suara",
-                    "category": "logistik",
-                    "severity": "tinggi",
-                    "description": "Surat suara kurang 20 lembar",
-                    "occurred_at": "2024-11-27T09:30:00+07:00",
-                }
-            ]
-        },
-    )
-
-    kecamatan: Annotated[str, Field(description="Kode kecamatan, mis. 16.07.10")]
-    desa: Annotated[str | None, Field(description="Kode desa (boleh kosong)")] = None
-    tps: Annotated[str | None, Field(description="Kode TPS, dua bentuk (boleh kosong)")] = None
-    latitude: Annotated[float | None, Field(ge=-90, le=90)] = None
-    longitude: Annotated[float | None, Field(ge=-180, le=180)] = None
-    stage: Literal[tuple(STAGES)]  # type: ignore[valid-type]
-    category: Literal[tuple(CATEGORIES)]  # type: ignore[valid-type]
-    severity: Literal[tuple(SEVERITIES)]  # type: ignore[valid-type]
-    status: Literal["baru"] | None = None
-    description: Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
-    occurred_at: Moment | None = None
-
-
-class IncidentPatch(_Strict):
-    """A status change of an incident (a note is required to reject)."""
-
-    model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [{"status": "diverifikasi", "note": "dicek"}]}
-    )
-
-    status: Literal[tuple(INCIDENT_STATUSES)]  # type: ignore[valid-type]
-    note: Annotated[str | None, Field(max_length=1000)] = None
 
 
 class HistoryOut(BaseModel):
@@ -264,15 +126,6 @@ class IncidentList(BaseModel):
 
     incidents: list[IncidentOut]
     count: int
-
-
-class LogisticsIn(_Strict):
-    """What a kecamatan received of an item."""
-
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"received": 120, "status": "kurang"}]})
-
-    received: Count
-    status: Literal[tuple(LOGISTICS_STATUSES)]  # type: ignore[valid-type]
 
 
 LogisticsLine = dataclass_model(
@@ -377,107 +230,6 @@ class LiveOut(BaseModel):
 
     seq: int
     messages: list[LiveMessage]
-
-
-MESSAGES = {
-    "missing": "wajib diisi",
-    "extra_forbidden": "kolom tidak dikenal",
-    "int_type": "harus bilangan bulat tidak negatif",
-    "int_from_float": "harus bilangan bulat tidak negatif",
-    "int_parsing": "harus bilangan bulat tidak negatif",
-    "greater_than_equal": "tidak boleh negatif",
-    "less_than_equal": "angka terlalu besar",
-    "string_type": "harus teks",
-    "string_too_short": "wajib diisi",
-    "string_too_long": "terlalu panjang",
-    "string_pattern_mismatch": "format tidak sah",
-    "dict_type": "harus objek JSON",
-    "model_type": "harus objek JSON",
-    "model_attributes_type": "harus objek JSON",
-    "bool_type": "harus true atau false",
-    "float_type": "harus angka",
-    "float_parsing": "harus angka",
-    "finite_number": "harus angka terhingga",
-    "literal_error": "nilai tidak dikenal",
-    "datetime_type": "harus waktu ISO 8601 dengan zona, mis. 2024-11-27T14:05:00+07:00",
-    "datetime_parsing": "harus waktu ISO 8601 dengan zona, mis. 2024-11-27T14:05:00+07:00",
-    "datetime_from_date_parsing": "harus waktu ISO 8601 dengan zona, mis. 2024-11-27T14:05:00+07:00",
-    "timezone_aware": "zona waktu wajib, mis. +07:00",
-    "too_short": "tidak boleh kosong",
-    "too_long": "terlalu banyak isian",
-}
-_BRANCHES = {"str", "int", "float", "bool", "none", "dict", "list"}
-FIELD_HINTS = {
-    "tps": "kode TPS harus seperti 16.07.08.2001.003 atau 1607082001003",
-    "votes": 'harus berisi suara per paslon, mis. {"1": 120, "2": 80}',
-}
-
-
-def _message(error: dict[str, Any], name: str) -> str:
-    kind = error["type"]
-    if kind == "value_error":
-        return str(error.get("ctx", {}).get("error") or error["msg"])
-    if kind == "literal_error":
-        return f"harus salah satu dari: {error.get('ctx', {}).get('expected', '')}".replace("'", "")
-    if kind == "string_pattern_mismatch" and name.startswith("votes."):
-        return "nomor urut paslon harus angka 1–999"
-    if (
-        kind in ("string_pattern_mismatch", "string_type", "model_type", "dict_type", "too_short")
-        and name in FIELD_HINTS
-    ):
-        return FIELD_HINTS[name]
-    return MESSAGES.get(kind, "tidak sah")
-
-
-def field_errors(exc: ValidationError) -> dict[str, str]:
-    """One Indonesian message per field (dotted path) from a pydantic validation error."""
-    errors: dict[str, str] = {}
-    for error in exc.errors(include_url=False):
-        # pydantic adds union branches ("str", "constrained-int", "function-after[…]") and "[key]" to some
-        # locations; the field path is what a caller needs
-        loc = [str(p) for p in error["loc"]]
-        loc = [p for p in loc if not ("[" in p or "-" in p or p in _BRANCHES)]
-        name = ".".join(loc) or "body"
-        errors.setdefault(name, _message(error, name))
-    return errors
-
-
-def validate(model: type[BaseModel], body: Any) -> tuple[BaseModel | None, dict[str, str]]:
-    """The body as a model instance, or a message per bad field."""
-    if not isinstance(body, dict):
-        return None, {"body": "harus objek JSON"}
-    try:
-        return model.model_validate(body), {}
-    except ValidationError as exc:
-        return None, field_errors(exc)
-
-
-class ViewIn(BaseModel):
-    """The presenter's page, query and playlist slide."""
-
-    model_config = ConfigDict(json_schema_extra={"examples": [{"path": "/rekapitulasi", "search": "", "slide": 0}]})
-
-    path: str = ""
-    search: str = ""
-    slide: int | None = None
-
-
-class PresenterIn(BaseModel):
-    """A presenter act: take, release, hand over (to a username) or, as admin, take over."""
-
-    model_config = ConfigDict(json_schema_extra={"examples": [{"action": "take"}]})
-
-    action: Literal["take", "release", "handover", "takeover"]
-    to: str | None = None
-
-
-class SnapshotIn(BaseModel):
-    """Freeze every follower's numbers as of now or of `as_of`."""
-
-    model_config = ConfigDict(json_schema_extra={"examples": [{"note": "vicon tahap penghitungan"}]})
-
-    as_of: AwareDatetime | None = None
-    note: str | None = None
 
 
 class FrozenOut(BaseModel):

@@ -63,6 +63,21 @@ def query(name: str, description: str, schema: dict[str, Any] | None = None) -> 
     }
 
 
+def parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
+    """The query parameters a query model reads, each with its description and schema."""
+    schema = model.model_json_schema(mode="validation")
+    required = set(schema.get("required", []))
+    out = []
+    for name, prop in schema["properties"].items():
+        prop = {k: v for k, v in prop.items() if k not in ("title", "default", "description")}
+        options = [option for option in prop.pop("anyOf", []) if option != {"type": "null"}]
+        if options:  # a parameter is given or left out, never null
+            prop = {**(options[0] if len(options) == 1 else {"anyOf": options}), **prop}
+        param = query(name, schema["properties"][name].get("description", ""), prop)
+        out.append({**param, "required": name in required})
+    return out
+
+
 def openapi_path(rule: str) -> tuple[str, list[dict[str, Any]]]:
     """A Flask rule as an OpenAPI path, with its path parameters."""
     params: list[dict[str, Any]] = []

@@ -16,10 +16,11 @@ from flask import Blueprint, jsonify, request, send_file
 from flask_login import current_user
 
 from dashboard.api import models as m
+from dashboard.api.refusals import refusal
 from dashboard.auth import roles_required
 from dashboard.desk import current_desk
 from data_sources import photos
-from data_sources.domain.codes import normalize_tps_code
+from data_sources.domain.fields import tps_code
 
 bp = Blueprint("photos", __name__)
 VIEWERS = ("admin", "operator", "viewer")
@@ -73,7 +74,7 @@ OPENAPI_PATHS: dict[str, Any] = {
 
 
 def _refused(field: str, message: str, status: int) -> tuple[Any, int]:
-    return jsonify({"error": "foto ditolak", "errors": {field: message}}), status
+    return refusal(status, "foto ditolak", {field: message})
 
 
 @bp.route("/api/v1/tallies/<contest>/<tps>/photo", methods=["POST"])
@@ -82,9 +83,10 @@ def post_photo(contest: str, tps: str) -> Any:
     """Keep a C1 photo with the current version of a TPS result."""
     if request.content_length and request.content_length > photos.MAX_BYTES + UPLOAD_SLACK:
         return _refused("photo", "paling besar 5 MB", 413)
-    code = normalize_tps_code(tps)
-    if code is None:
-        return _refused("tps", "kode TPS harus seperti 16.07.08.2001.003 atau 1607082001003", 422)
+    try:
+        code = tps_code(tps)
+    except ValueError as exc:
+        return _refused("tps", str(exc), 422)
     upload = request.files.get("photo")
     if upload is None:
         return _refused("photo", "wajib: berkas di bagian multipart bernama 'photo'", 422)
@@ -105,11 +107,11 @@ post_photo.openapi = OPENAPI_PATHS["/api/v1/tallies/{contest}/{tps}/photo"]["pos
 
 def _serve(photo_id: int, thumb: bool) -> Any:
     if getattr(current_user, "role", None) not in VIEWERS:
-        return jsonify({"error": "tidak ditemukan"}), 404
+        return refusal(404, "tidak ditemukan")
     desk = current_desk()
     found = photos.photo_file(desk.store, desk.config.data_dir, photo_id, thumb)
     if found is None:
-        return jsonify({"error": "tidak ditemukan"}), 404
+        return refusal(404, "tidak ditemukan")
     path, media_type = found
     response = send_file(path, mimetype=media_type, max_age=3600, conditional=True)
     response.headers["X-Content-Type-Options"] = "nosniff"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import re
 from datetime import datetime
 from typing import Any
 
@@ -13,19 +11,26 @@ from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
 from dashboard.api import models as m
-from dashboard.api.openapi import build_document, described, query
+from dashboard.api.bodies import json_body
+from dashboard.api.openapi import build_document, described, parameters
+from dashboard.api.refusals import answer_bad_input, refusal
 from dashboard.auth import ALL_ROLES, roles_required
 from dashboard.desk import current_desk
 from dashboard.live.messages import recap_message, snapshot
 from data_sources import geo, incidents, logistics, results
+from data_sources.domain.fields import IDEMPOTENCY_KEY
 from data_sources.domain.fmt import now_utc
+from data_sources.domain.inputs import IncidentIn, IncidentPatch, LogisticsIn, TallyIn
+from data_sources.domain.limits import DEFAULT_LIMIT
+from data_sources.domain.queries import IncidentQuery, LogisticsQuery, RecapQuery
+from data_sources.errors import INVALID_PARAMETERS, FieldErrors
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+answer_bad_input(bp)
 health = Blueprint("health", __name__)
-MAX_BODY = 64 * 1024
 MAX_ID = 2**31 - 1  # ids are 32-bit in the store; a larger one names nothing
 READERS = ("admin", "operator", "viewer", "display")
-IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,200}")
+NOT_FOUND = "tidak ditemukan"
 IDEMPOTENCY = {
     "name": "Idempotency-Key",
     "in": "header",
@@ -35,58 +40,6 @@ IDEMPOTENCY = {
 }
 
 
-def _refusal(status: int, error: str, errors: dict[str, str] | None = None) -> tuple[Any, int]:
-    body: dict[str, Any] = {"error": error}
-    if errors:
-        body["errors"] = errors
-    return jsonify(body), status
-
-
-MAX_DEPTH = 20
-
-
-def _nul_fields(value: Any, path: str = "", depth: int = 0) -> list[str]:
-    """Fields (dotted paths) whose text, or key, holds a NUL character: no database stores one.
-
-    Raises ValueError for JSON nested deeper than MAX_DEPTH (no request of this API needs that).
-    """
-    if depth > MAX_DEPTH:
-        raise ValueError("too deep")
-    if isinstance(value, str):
-        return [path or "body"] if "\x00" in value else []
-    found: list[str] = []
-    if isinstance(value, dict):
-        for key, item in value.items():
-            name = f"{path}.{key}" if path else str(key)
-            found += [name] if "\x00" in str(key) else _nul_fields(item, name, depth + 1)
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            found += _nul_fields(item, f"{path}.{i}" if path else str(i), depth + 1)
-    return found
-
-
-def _json_body() -> tuple[Any, tuple[Any, int] | None]:
-    """The JSON body, or the refusal to answer: 413 too large, 415 not JSON, 422 malformed."""
-    if request.content_length and request.content_length > MAX_BODY:
-        return None, _refusal(413, "badan permintaan terlalu besar", {"body": f"paling banyak {MAX_BODY} byte"})
-    if not request.is_json:
-        return None, _refusal(415, "badan permintaan harus JSON", {"Content-Type": "harus application/json"})
-    raw = request.get_data(cache=True)
-    if len(raw) > MAX_BODY:
-        return None, _refusal(413, "badan permintaan terlalu besar", {"body": f"paling banyak {MAX_BODY} byte"})
-    try:
-        body = json.loads(raw)
-    except (ValueError, RecursionError):  # bad JSON or UTF-8, huge number literals, absurd nesting
-        return None, _refusal(422, "badan permintaan harus JSON", {"body": "JSON tidak sah"})
-    try:
-        bad = _nul_fields(body)
-    except ValueError:
-        return None, _refusal(422, "data tidak sah", {"body": f"bersarang lebih dari {MAX_DEPTH} tingkat"})
-    if bad:
-        return None, _refusal(422, "data tidak sah", dict.fromkeys(bad, "tidak boleh berisi karakter NUL"))
-    return body, None
-
-
 @bp.before_request
 def refuse_nul_in_url() -> Any:
     """Query parameters or path parts with a NUL character name nothing (and no database stores one)."""
@@ -94,7 +47,7 @@ def refuse_nul_in_url() -> Any:
     if "\x00" in request.path:
         bad.append("path")
     if bad:
-        return _refusal(422, "parameter tidak sah", dict.fromkeys(bad, "tidak boleh berisi karakter NUL"))
+        return refusal(422, INVALID_PARAMETERS, dict.fromkeys(bad, "tidak boleh berisi karakter NUL"))
     return None
 
 
@@ -106,7 +59,7 @@ def _refuse_huge_ids() -> Any:
     of range), which would be a server error.
     """
     if any(isinstance(v, int) and v > MAX_ID for v in (request.view_args or {}).values()):
-        return _refusal(404, "tidak ditemukan", {"id": "nomor terlalu besar: tidak ada"})
+        return refusal(404, NOT_FOUND, {"id": "nomor terlalu besar: tidak ada"})
     return None
 
 
@@ -117,7 +70,7 @@ def _api_http_error(exc: HTTPException) -> Any:
     """Errors under /api/ answer JSON; other paths keep Flask's pages."""
     if not request.path.startswith("/api/"):
         return exc
-    return _refusal(exc.code or 500, exc.name.lower())
+    return refusal(exc.code or 500, exc.name.lower())
 
 
 @health.route("/healthz")
@@ -132,7 +85,7 @@ def healthz() -> Any:
 
 
 TALLY_EXAMPLES = {
-    "baru": {"summary": "Hasil TPS baru", "value": m.TallyIn.model_config["json_schema_extra"]["examples"][0]},
+    "baru": {"summary": "Hasil TPS baru", "value": TallyIn.model_config["json_schema_extra"]["examples"][0]},
     "kode_kpu": {
         "summary": "Kode TPS bentuk KPU",
         "value": {
@@ -159,7 +112,7 @@ TALLY_EXAMPLES = {
 @bp.route("/tallies", methods=["POST"])
 @described(
     "Kirim hasil satu TPS (C1)",
-    body=m.TallyIn,
+    body=TallyIn,
     headers=[IDEMPOTENCY],
     examples=TALLY_EXAMPLES,
     responses={
@@ -179,28 +132,19 @@ TALLY_EXAMPLES = {
 )
 @roles_required("admin", "operator", "reporter")
 def post_tally() -> Any:
-    """Submit one TPS result through the common ingest path (DESIGN §4, §5)."""
-    body, error = _json_body()
-    if error:
-        answer, code = error
-        if code == 422:  # a tally's 422 always says status "rejected", like the rules' own refusals
-            return jsonify({"status": results.REJECTED, **answer.get_json()}), 422
-        return error
-    tally, errors = m.validate(m.TallyIn, body)
+    """Submit one TPS result through the common ingest path (DESIGN §4, §5), which reads the body as `TallyIn`."""
     key = request.headers.get("Idempotency-Key")
-    if key is not None and not IDEMPOTENCY_KEY.fullmatch(key):
-        errors["Idempotency-Key"] = "harus 1–200 karakter ASCII yang terlihat (tanpa spasi)"
-    if errors:
-        return jsonify({"status": results.REJECTED, "error": "data tidak sah", "errors": errors}), 422
-    outcome = results.submit_result(
-        current_desk().store, tally.model_dump(), current_user.actor, source="api", idempotency_key=key
-    )
+    try:
+        outcome = results.submit_result(current_desk().store, json_body(), current_user.actor, "api", key)
+    except FieldErrors as exc:  # no JSON: 413, 415, or 422 (said "rejected", like any refused result)
+        if exc.status != results.HTTP_STATUS[results.REJECTED]:
+            raise
+        return jsonify({"status": results.REJECTED, **exc.answer()}), exc.status
     payload: dict[str, Any] = {"status": outcome.status}
     if outcome.result:
         payload["result"] = outcome.result
     if outcome.errors:
-        payload["error"] = "data tidak sah"
-        payload["errors"] = outcome.errors
+        payload.update(FieldErrors(outcome.errors).answer())
     if outcome.message:
         payload["message"] = outcome.message
     return jsonify(payload), outcome.http_status
@@ -218,29 +162,14 @@ def get_openapi() -> Any:
 
 
 def _not_found(field: str, message: str) -> tuple[Any, int]:
-    return jsonify({"error": "tidak ditemukan", "errors": {field: message}}), 404
-
-
-def _as_of(raw: str | None) -> tuple[datetime | None, str | None]:
-    if not raw:
-        return None, None
-    try:
-        moment = datetime.fromisoformat(raw)
-    except ValueError:
-        return None, "as_of harus waktu ISO 8601 dengan zona, mis. 2024-11-27T16:00:00+07:00"
-    if moment.tzinfo is None:
-        return None, "as_of wajib menyertakan zona waktu, mis. +07:00"
-    return moment, None
+    return refusal(404, NOT_FOUND, {field: message})
 
 
 @bp.route("/recap/<contest>", methods=["GET"])
 @described(
     "Rekap satu kontestasi: wilayah dan anak-anak wilayahnya",
     path={"contest": "Kontestasi, mis. pilbup-banyuasin atau pilgub-sumsel"},
-    query=[
-        query("region", "Kode wilayah (bawaan: cakupan kontestasi), mis. 16.07 atau 16.07.08"),
-        query("as_of", "Keadaan pada saat ini (ISO 8601 dengan zona)", {"type": "string", "format": "date-time"}),
-    ],
+    query=parameters(RecapQuery),
     responses={
         200: (m.RecapOut, "Total wilayah dan setiap anak wilayah"),
         404: (m.ErrorOut, "Kontestasi atau wilayah tidak dikenal"),
@@ -250,16 +179,13 @@ def _as_of(raw: str | None) -> tuple[datetime | None, str | None]:
 @roles_required(*READERS)
 def get_recap(contest: str) -> Any:
     """Totals of a region (the contest's scope by default) and of each child region, now or as of a moment."""
-    as_of, error = _as_of(request.args.get("as_of"))
-    if error:
-        return jsonify({"error": "parameter tidak sah", "errors": {"as_of": error}}), 422
+    asked = RecapQuery.parse(request.args.to_dict(), summary=INVALID_PARAMETERS)
+    as_of = asked.as_of
     recap = current_desk().recap
     info = recap.contest(contest)
     if info is None:
-        return jsonify(
-            {"error": "tidak ditemukan", "errors": {"contest": f"kontestasi {contest!r} tidak dikenal"}}
-        ), 404
-    region = request.args.get("region") or info.scope_code
+        return _not_found("contest", f"kontestasi {contest!r} tidak dikenal")
+    region = asked.region or info.scope_code
     try:
         head, children = recap.totals(contest, region, as_of)
     except KeyError:
@@ -307,17 +233,7 @@ def _area() -> incidents.Area:
 @bp.route("/incidents", methods=["GET"])
 @described(
     "Daftar kejadian, terbaru dulu",
-    query=[
-        query("category", "Kategori (satu atau daftar berkoma)"),
-        query("severity", "Tingkat: rendah, sedang, tinggi, kritis (satu atau daftar berkoma)"),
-        query("status", "Status (satu atau daftar berkoma; terbuka = semua yang belum selesai)"),
-        query("stage", "Tahapan (satu atau daftar berkoma)"),
-        query("kecamatan", "Kode kecamatan (satu atau daftar berkoma)"),
-        query("since", "Terjadi pada/sesudah (ISO 8601 dengan zona)"),
-        query("updated_since", "Berubah pada/sesudah (ISO 8601 dengan zona)"),
-        query("hours", "N jam terakhir", {"type": "integer", "minimum": 1}),
-        query("limit", "Paling banyak (1..5000, bawaan 500)", {"type": "integer", "minimum": 1, "maximum": 5000}),
-    ],
+    query=parameters(IncidentQuery),
     responses={200: (m.IncidentList, "Kejadian"), 422: (m.ErrorOut, "Parameter tidak sah, per nama")},
 )
 @roles_required(*READERS)
@@ -329,15 +245,10 @@ def get_incidents() -> Any:
     (of the simulated day in the demo); limit: 1..5000 (500 by default).
     """
     store = current_desk().store
-    filters, errors = incidents.parse_filters(request.args, _reference_now(), incidents.kecamatan_codes(store))
-    unknown = sorted(
-        set(request.args) - {*incidents.CHOICE_FILTERS, "kecamatan", "since", "updated_since", "hours", "limit"}
-    )
-    for name in unknown:
-        errors[name] = "parameter tidak dikenal"
+    filters, errors = incidents.parse_filters(request.args, _reference_now(), incidents.kecamatan_codes(store), True)
     if errors:
-        return jsonify({"error": "parameter tidak sah", "errors": errors}), 422
-    limit = filters.pop("limit", 500)
+        raise FieldErrors(errors, INVALID_PARAMETERS)
+    limit = filters.pop("limit", DEFAULT_LIMIT)
     filters.pop("hours", None)
     rows = incidents.list_incidents(store, limit=limit, **filters)
     return jsonify({"incidents": rows, "count": len(rows)})
@@ -363,11 +274,11 @@ def get_incident(incident_id: int) -> Any:
 @bp.route("/incidents", methods=["POST"])
 @described(
     "Laporkan kejadian",
-    body=m.IncidentIn,
+    body=IncidentIn,
     examples={
         "kejadian": {
             "summary": "Kejadian di TPS",
-            "value": m.IncidentIn.model_config["json_schema_extra"]["examples"][0],
+            "value": IncidentIn.model_config["json_schema_extra"]["examples"][0],
         }
     },
     responses={201: (m.IncidentOut, "Tersimpan dengan status baru")},
@@ -375,13 +286,7 @@ def get_incident(incident_id: int) -> Any:
 @roles_required("admin", "operator", "reporter")
 def post_incident() -> Any:
     """Report an incident (422 naming each bad field; nothing is stored then)."""
-    body, error = _json_body()
-    if error:
-        return error
-    try:
-        data = incidents.create_incident(current_desk().store, body, current_user.actor, _area(), strict=True)
-    except incidents.IncidentError as exc:
-        return jsonify({"error": "data tidak sah", "errors": exc.errors}), 422
+    data = incidents.create_incident(current_desk().store, json_body(), current_user.actor, _area(), strict=True)
     return jsonify(data), 201
 
 
@@ -389,43 +294,23 @@ def post_incident() -> Any:
 @described(
     "Ubah status kejadian",
     path={"incident_id": "Nomor kejadian"},
-    body=m.IncidentPatch,
+    body=IncidentPatch,
     examples={"verifikasi": {"summary": "Diverifikasi", "value": {"status": "diverifikasi", "note": "dicek"}}},
     responses={200: (m.IncidentOut, "Status berubah"), 404: (m.ErrorOut, "Tidak ada")},
 )
 @roles_required("admin", "operator")
 def patch_incident(incident_id: int) -> Any:
     """Move an incident along its workflow: {"status": …, "note": …} (a note is required to reject)."""
-    body, error = _json_body()
-    if error:
-        return error
-    if not isinstance(body, dict):
-        return jsonify({"error": "data tidak sah", "errors": {"body": "harus objek JSON"}}), 422
+    body = json_body()
     if incident_id > MAX_ID:
         return _not_found("id", f"kejadian {incident_id} tidak ada")
-    errors = incidents.unknown_fields(body, incidents.CHANGE_FIELDS, "tidak dapat diubah lewat PATCH")
-    if body.get("status") in (None, ""):
-        errors["status"] = "wajib diisi"
-    if errors:
-        return jsonify({"error": "data tidak sah", "errors": errors}), 422
-    try:
-        data = incidents.change_status(
-            current_desk().store, incident_id, body.get("status"), current_user.actor, body.get("note")
-        )
-    except incidents.IncidentError as exc:
-        code = 404 if "id" in exc.errors else 422
-        return jsonify({"error": "perubahan ditolak", "errors": exc.errors}), code
-    return jsonify(data)
+    return jsonify(incidents.patch_incident(current_desk().store, incident_id, body, current_user.actor))
 
 
 @bp.route("/logistics", methods=["GET"])
 @described(
     "Papan logistik",
-    query=[
-        query("kecamatan", "Kode kecamatan (satu atau daftar berkoma)"),
-        query("item", "Barang (satu atau daftar berkoma)"),
-        query("status", "Status (satu atau daftar berkoma)"),
-    ],
+    query=parameters(LogisticsQuery),
     responses={200: (m.LogisticsBoard, "Baris papan"), 422: (m.ErrorOut, "Parameter tidak sah, per nama")},
 )
 @roles_required(*READERS)
@@ -433,11 +318,9 @@ def get_logistics() -> Any:
     """The logistics board: every kecamatan × item line (filters kecamatan, item, status: a value or a comma list),
     the readiness, the late cut-off and how each line stands."""
     store = current_desk().store
-    filters, errors = logistics.parse_filters(request.args, logistics.known_values(store))
-    for name in sorted(set(request.args) - {"kecamatan", "item", "status"}):
-        errors[name] = "parameter tidak dikenal"
+    filters, errors = logistics.parse_filters(request.args, logistics.known_values(store), strict=True)
     if errors:
-        return jsonify({"error": "parameter tidak sah", "errors": errors}), 422
+        raise FieldErrors(errors, INVALID_PARAMETERS)
     rows = logistics.board(store, **filters)
     now, cutoff = _reference_now(), logistics.late_cutoff(store)
     return jsonify(
@@ -453,22 +336,12 @@ def get_logistics() -> Any:
 @described(
     "Catat penerimaan satu barang di satu kecamatan",
     path={"kecamatan": "Kode kecamatan, mis. 16.07.10", "item": "Barang, mis. tinta atau surat-suara-pilbup-banyuasin"},
-    body=m.LogisticsIn,
+    body=LogisticsIn,
     examples={"kurang": {"summary": "Diterima kurang", "value": {"received": 120, "status": "kurang"}}},
     responses={200: (m.LogisticsLine, "Baris tersimpan")},
 )
 @roles_required("admin", "operator")
 def put_logistics(kecamatan: str, item: str) -> Any:
     """Record what a kecamatan received of an item: {"received": n, "status": …} (422 naming each bad field)."""
-    body, error = _json_body()
-    if error:
-        return error
-    if not isinstance(body, dict):
-        return jsonify({"error": "data tidak sah", "errors": {"body": "harus objek JSON"}}), 422
-    try:
-        row = logistics.update(
-            current_desk().store, kecamatan, item, body.get("received"), body.get("status"), current_user.actor.name
-        )
-    except logistics.LogisticsError as exc:
-        return jsonify({"error": "data tidak sah", "errors": exc.errors}), 422
+    row = logistics.update_line(current_desk().store, kecamatan, item, json_body(), current_user.actor.name)
     return jsonify(logistics.line_dict(row))

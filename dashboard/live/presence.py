@@ -18,21 +18,20 @@ from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlencode
 
 from data_sources.domain.fmt import now_utc
+from data_sources.errors import FieldErrors
 
 PRESENTER_ROLES = ("admin", "operator")
 MIRRORED_PATHS = ("/", "/rekapitulasi", "/kejadian", "/logistik", "/layar")  # pages every follower may open
 PRIVATE_PARAMS = ("token", "follow")  # never mirrored: a screen's own credentials and mode
-MAX_SEARCH = 1000
-MAX_SLIDE = 99
 
 
-class PresenceError(ValueError):
-    """A view-state change refused; `field` names what was wrong, `status` is the HTTP status to answer."""
+class PresenceError(FieldErrors):
+    """A presenter act or view change refused by a presenter rule; `field` names what was wrong, `status` is the
+    HTTP status to answer (409 by default: someone else presents, or not the presenter)."""
 
     def __init__(self, field: str, message: str, status: int = 409) -> None:
-        super().__init__(message)
+        super().__init__({field: message}, message, status)
         self.field = field
-        self.status = status
 
 
 @dataclass(frozen=True)
@@ -228,10 +227,11 @@ class Presence:
         return self._change(who, "presenter.handover", decide)
 
     def set_view(self, who: Person, path: str, search: str = "", slide: int | None = None) -> dict[str, Any]:
-        """The presenter moved: a page, contest, region, filters or playlist slide (unchanged → no new version)."""
+        """The presenter moved: a page, contest, region, filters or playlist slide (unchanged → no new version).
+
+        The values come checked as `ViewIn` (text, a slide 0–MAX_SLIDE); the page must be one followers may open.
+        """
         path, search = clean_address(path, search)
-        if slide is not None and not 0 <= slide <= MAX_SLIDE:
-            raise PresenceError("slide", f"slide harus 0–{MAX_SLIDE}", 422)
 
         def decide() -> str | None:
             self._require_presenter(who)
@@ -273,13 +273,9 @@ class Presence:
 
 def clean_address(path: str, search: str = "") -> tuple[str, str]:
     """A page path and query safe to mirror: a known page, the query without a screen's private parameters."""
-    if not isinstance(path, str) or not isinstance(search, str):
-        raise PresenceError("path", "path dan search harus teks", 422)
     path = path.rstrip("/") or "/"
     if path not in MIRRORED_PATHS:
         raise PresenceError("path", f"halaman {path!r} tidak bisa diikuti", 422)
-    if len(search) > MAX_SEARCH:
-        raise PresenceError("search", "query terlalu panjang", 422)
     pairs = [(k, v) for k, v in parse_qsl(search.removeprefix("?"), keep_blank_values=True) if k not in PRIVATE_PARAMS]
     query = urlencode(pairs)
     return path, f"?{query}" if query else ""

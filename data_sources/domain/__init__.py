@@ -1,1 +1,2 @@
-"""The pure domain, free of Flask and SQLAlchemy: result rules, codes, vocabularies, actors, formatting."""
+"""The pure domain, free of Flask and SQLAlchemy: result rules, codes, vocabularies, actors, formatting, the limits
+and the input models every write and query is read through."""

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 
-_TPS_DOTTED = re.compile(r"^\d{2}\.\d{2}\.\d{2}\.\d{4}\.\d{3}$")
-_TPS_KPU = re.compile(r"^\d{13}$")
+TPS_DOTTED = r"[0-9]{2}\.[0-9]{2}\.[0-9]{2}\.[0-9]{4}\.[0-9]{3}"  # ASCII digits only: "１６.…" names no TPS
+TPS_KPU = r"[0-9]{13}"
+TPS_PATTERN = f"^({TPS_DOTTED}|{TPS_KPU})$"  # both forms, as the API documents them
+_TPS_DOTTED = re.compile(f"^{TPS_DOTTED}$")
+_TPS_KPU = re.compile(f"^{TPS_KPU}$")
 
 
 def normalize_tps_code(code: str) -> str | None:

@@ -10,15 +10,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from data_sources.domain.fmt import fmt_int, fmt_pct
+from data_sources.domain.inputs import TALLY_NUMBERS, TallyIn
+from data_sources.domain.limits import MAX_DPT_PER_TPS as MAX_DPT_PER_TPS
 
-MAX_DPT_PER_TPS = 600
-MAX_COUNT = 10_000_000  # larger counts are typing errors
 BALLOT_RESERVE = 0.025
 JANGGAL_SHARE = 0.95
 JANGGAL_TURNOUT = 0.95
 
 STATUS_COUNTED = "dihitung"
 STATUS_REVIEW = "perlu_dicek"
+_NUMBERS = TallyIn.part(*TALLY_NUMBERS)
 
 
 def ballots_printed(dpt: int) -> int:
@@ -77,48 +78,20 @@ class Tally:
         return sum(self.votes.values())
 
 
-def _as_count(value: Any, name: str, errors: dict[str, str]) -> int | None:
-    if isinstance(value, bool) or not isinstance(value, int):
-        if isinstance(value, float) and value.is_integer() and value >= 0:
-            return int(value)
-        errors[name] = "harus bilangan bulat tidak negatif"
-        return None
-    if value < 0:
-        errors[name] = "tidak boleh negatif"
-        return None
-    if value > MAX_COUNT:
-        errors[name] = "angka terlalu besar"
-        return None
-    return value
+def tally_of(numbers: Any) -> Tally:
+    """The Tally of validated numbers (a `TallyIn`, or the part of it holding the numbers)."""
+    votes = {int(nomor): count for nomor, count in numbers.votes.items()}
+    return Tally(votes, numbers.suara_tidak_sah, numbers.suara_sah, numbers.pengguna_hak_pilih)
 
 
 def parse_tally(
     votes: Any, suara_tidak_sah: Any, suara_sah: Any = None, pengguna_hak_pilih: Any = None
 ) -> tuple[Tally | None, dict[str, str]]:
-    """Parse raw numbers (from JSON, CSV or a form) into a Tally, or return errors per field."""
-    errors: dict[str, str] = {}
-    parsed: dict[int, int] = {}
-    if not isinstance(votes, dict) or not votes:
-        errors["votes"] = 'harus berisi suara per paslon, mis. {"1": 120, "2": 80}'
-    else:
-        for key, value in votes.items():
-            if type(value) is int and 0 <= value <= MAX_COUNT and type(key) is str and key.isascii() and key.isdigit():
-                parsed[int(key)] = value  # the common case: what `_as_count` accepts as it is
-                continue
-            try:
-                nomor = int(str(key))
-            except ValueError:
-                errors[f"votes.{key}"] = "nomor urut paslon harus angka"
-                continue
-            count = _as_count(value, f"votes.{key}", errors)
-            if count is not None:
-                parsed[nomor] = count
-    tidak_sah = _as_count(suara_tidak_sah, "suara_tidak_sah", errors)
-    sah = None if suara_sah is None else _as_count(suara_sah, "suara_sah", errors)
-    hadir = None if pengguna_hak_pilih is None else _as_count(pengguna_hak_pilih, "pengguna_hak_pilih", errors)
-    if errors:
-        return None, errors
-    return Tally(parsed, tidak_sah or 0, sah, hadir), {}
+    """Parse raw numbers (from JSON, CSV or a form) into a Tally, or return errors per field (as `TallyIn` reads
+    them: the same checks and messages)."""
+    given = {"votes": votes, "suara_tidak_sah": suara_tidak_sah}
+    numbers, errors = _NUMBERS.check({**given, "suara_sah": suara_sah, "pengguna_hak_pilih": pengguna_hak_pilih})
+    return (tally_of(numbers), {}) if numbers is not None else (None, errors)
 
 
 def check_result(tally: Tally, dpt: int, paslon_numbers: set[int]) -> Verdict:
