@@ -13,10 +13,12 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from data_sources.domain.actors import ROLES_TOKEN, ROLES_USER
 from data_sources.domain.fmt import now_utc
+from data_sources.domain.limits import MAX_USERNAME
+from data_sources.errors import FieldErrors
 from data_sources.models import ApiToken, Region, User
 from data_sources.store import Store, audit
 
-USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,63}$")
+USERNAME = re.compile(rf"^[a-z0-9][a-z0-9_.-]{{1,{MAX_USERNAME - 1}}}$")
 MIN_PASSWORD = 8
 
 # werkzeug's hashing method for stored passwords. A constant of the code, never read from the environment or a
@@ -24,8 +26,11 @@ MIN_PASSWORD = 8
 PASSWORD_METHOD = "scrypt"
 
 
-class AccountError(ValueError):
-    """A bad username, role, password or token request; the message names the field."""
+class AccountError(FieldErrors):
+    """A bad username, role, password or token request, naming the field as the admin page and CLI call it."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__({field: message})
 
 
 @dataclass(frozen=True)
@@ -83,11 +88,11 @@ def hash_token(token: str) -> str:
 def set_user(store: Store, username: str, role: str, password: str, actor: str) -> UserInfo:
     """Create a user, or set the role and password of an existing one."""
     if not USERNAME.match(username or ""):
-        raise AccountError("nama: 2–64 huruf kecil, angka, titik, garis bawah atau tanda hubung")
+        raise AccountError("nama", f"2–{MAX_USERNAME} huruf kecil, angka, titik, garis bawah atau tanda hubung")
     if role not in ROLES_USER:
-        raise AccountError(f"peran: harus salah satu dari {', '.join(ROLES_USER)}")
+        raise AccountError("peran", f"harus salah satu dari {', '.join(ROLES_USER)}")
     if len(password or "") < MIN_PASSWORD:
-        raise AccountError(f"kata sandi: minimal {MIN_PASSWORD} karakter")
+        raise AccountError("kata sandi", f"minimal {MIN_PASSWORD} karakter")
     with store.session() as s:
         user = s.scalar(select(User).where(User.username == username))
         before = {"username": user.username, "role": user.role, "active": user.active} if user else None
@@ -108,7 +113,7 @@ def set_user_active(store: Store, username: str, active: bool, actor: str) -> Us
     with store.session() as s:
         user = s.scalar(select(User).where(User.username == username))
         if user is None:
-            raise AccountError(f"nama: pengguna {username!r} tidak ada")
+            raise AccountError("nama", f"pengguna {username!r} tidak ada")
         before = {"active": user.active}
         user.active = active
         audit(s, actor, "user.active", "user", username, before, {"active": active})
@@ -140,13 +145,13 @@ def list_users(store: Store) -> list[UserInfo]:
 def create_token(store: Store, name: str, role: str, actor: str, region: str | None = None) -> tuple[str, TokenInfo]:
     """Create a token; returns the secret (shown once) and its record."""
     if not (name or "").strip() or len(name) > 120:
-        raise AccountError("nama: wajib diisi, paling banyak 120 karakter")
+        raise AccountError("nama", "wajib diisi, paling banyak 120 karakter")
     if role not in ROLES_TOKEN:
-        raise AccountError(f"peran: token harus {' atau '.join(ROLES_TOKEN)}")
+        raise AccountError("peran", f"token harus {' atau '.join(ROLES_TOKEN)}")
     secret = "dp_" + secrets.token_urlsafe(32)
     with store.session() as s:
         if region is not None and s.get(Region, region) is None:
-            raise AccountError(f"wilayah: kode {region!r} tidak dikenal")
+            raise AccountError("wilayah", f"kode {region!r} tidak dikenal")
         token = ApiToken(
             name=name.strip(),
             token_hash=hash_token(secret),
@@ -182,7 +187,7 @@ def revoke_token(store: Store, token_id: int, actor: str) -> TokenInfo:
     with store.session() as s:
         token = s.get(ApiToken, token_id)
         if token is None:
-            raise AccountError(f"token: nomor {token_id} tidak ada")
+            raise AccountError("token", f"nomor {token_id} tidak ada")
         if token.revoked_at is None:
             token.revoked_at = now_utc()
             audit(s, actor, "token.revoke", "token", str(token_id), {"revoked": False}, {"revoked": True})

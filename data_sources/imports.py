@@ -34,6 +34,7 @@ from data_sources.domain import rules
 from data_sources.domain.actors import Actor
 from data_sources.domain.codes import is_within, normalize_tps_code
 from data_sources.domain.fmt import WIB, fmt_int
+from data_sources.errors import FieldErrors
 from data_sources.incidents import IncidentError, create_incident
 from data_sources.models import AuditEntry, Incident, Result
 from data_sources.results import (
@@ -77,8 +78,15 @@ PROGRESS_EVERY = 1000
 ProgressFn = Callable[[int, int], None]
 
 
-class ImportFileError(ValueError):
+class ImportFileError(FieldErrors):
     """A file that cannot be imported at all; nothing was stored."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__({"berkas": message})
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
 
 
 # ---------------------------------------------------------------------------------------------------- report

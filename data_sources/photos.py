@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from data_sources.domain.actors import Actor
 from data_sources.domain.codes import is_within, normalize_tps_code
 from data_sources.domain.fmt import now_utc
+from data_sources.errors import FieldErrors
 from data_sources.models import Result, ResultPhoto
 from data_sources.store import Store, audit
 
@@ -35,13 +36,12 @@ SIGNATURES = {b"\xff\xd8\xff": "JPEG", b"\x89PNG\r\n\x1a\n": "PNG"}
 FOLDER = "photos"
 
 
-class PhotoError(ValueError):
+class PhotoError(FieldErrors):
     """A photo that is refused: `status` is the HTTP answer (413 too big, 422 not an image, 404 no result)."""
 
     def __init__(self, message: str, status: int = 422, field: str = "photo") -> None:
-        super().__init__(message)
+        super().__init__({field: message}, status=status)
         self.message = message
-        self.status = status
         self.field = field
 
 

@@ -13,6 +13,7 @@ from data_sources import logistics
 from data_sources.domain.actors import Actor
 from data_sources.domain.codes import parent_code, region_level
 from data_sources.domain.rules import MAX_DPT_PER_TPS
+from data_sources.errors import FieldErrors
 from data_sources.models import Contest, Paslon, Region, Setting, Tps
 from data_sources.store import Store, audit
 
@@ -21,12 +22,15 @@ TPS_CODE = r"^\d{2}\.\d{2}\.\d{2}\.\d{4}\.\d{3}$"
 COLOR = r"^#[0-9A-Fa-f]{6}$"
 
 
-class ScenarioError(ValueError):
+class ScenarioError(FieldErrors):
     """A scenario that cannot be loaded; `problems` name the place and field of each fault."""
 
     def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
+        super().__init__({"skenario": "; ".join(problems)})
         self.problems = problems
+
+    def __str__(self) -> str:
+        return "; ".join(self.problems)
 
 
 class _Strict(BaseModel):

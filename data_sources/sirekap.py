@@ -26,6 +26,7 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError
 
 from data_sources.domain.codes import normalize_tps_code
 from data_sources.domain.fmt import WIB
+from data_sources.errors import FieldErrors
 
 LENGKAP = "lengkap"
 HANYA_SUARA = "hanya suara"
@@ -39,8 +40,15 @@ _STEM_CODE = re.compile(r"^(\d{13})(?!\d)")
 MAX_FILE_BYTES = 1_000_000
 
 
-class SirekapError(ValueError):
+class SirekapError(FieldErrors):
     """A mapping file or a path that cannot be used at all."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__({"berkas": message})
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class Administrasi(BaseModel):

@@ -15,6 +15,7 @@ from dash import dcc, html
 from data_sources import photos, summary
 from data_sources.domain.codes import normalize_tps_code
 from data_sources.domain.fmt import fmt_int
+from data_sources.domain.limits import MAX_REASON
 from data_sources.domain.rules import STATUS_REVIEW, ballots_printed
 from layouts.common import card
 from layouts.forms import choice, field, number, row
@@ -263,7 +264,7 @@ def c1_form(store: Any, contests: list[summary.ContestInfo], allowed: bool, tps:
     )
     reason = field(
         "Alasan (koreksi atau konfirmasi)",
-        dcc.Input(id="c1-reason", type="text", maxLength=1000),
+        dcc.Input(id="c1-reason", type="text", maxLength=MAX_REASON),
         "c1-reason",
         "Wajib bila TPS ini sudah punya hasil.",
     )
