@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from dashboard.recap.engine import COUNTED, HELD, NO_RESULT, RecapEngine
-from data_sources.summary import ContestInfo, PaslonInfo
+from data_sources.domain.contest import ContestInfo, PaslonInfo
 
 BUDGET_BUILD_S = 3.0
 BUDGET_APPLY_US = 1000.0

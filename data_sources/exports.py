@@ -182,7 +182,7 @@ def results_table(
     check_region(store, region, contest)
     catalog = store.catalog()
     chosen = [contest] if contest else sorted(catalog.contests)
-    width = max((max(catalog.contests[c].paslon, default=0) for c in chosen), default=0)
+    width = max((max(catalog.contests[c].numbers, default=0) for c in chosen), default=0)
     columns = [
         "contest",
         "tps",

@@ -380,7 +380,7 @@ def _prepare(store: Store, payload: dict[str, Any], actor: Actor) -> _Prepared |
         return None
     if actor.region and not is_within(tps, actor.region):
         return None
-    verdict = rules.check_result(tally, dpt, contest.paslon)
+    verdict = rules.check_result(tally, dpt, contest.numbers)
     if verdict.rejected:
         return None
     return _Prepared(contest_id, tps, tally, verdict, submitted_at)
@@ -685,7 +685,7 @@ def import_tallies(
 def check_mapping(store: Store, contest: str, mapping: dict[str, int]) -> list[str]:
     """Warnings about a mapping for a contest; raises ImportFileError when it names a paslon the contest lacks."""
     _check_contest(store, contest)
-    paslon = store.catalog().contests[contest].paslon
+    paslon = store.catalog().contests[contest].numbers
     extra = sorted(set(mapping.values()) - paslon)
     if extra:
         raise ImportFileError(

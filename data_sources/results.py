@@ -142,7 +142,7 @@ def submit_result(
         return Outcome(FORBIDDEN, message=f"token ini hanya untuk wilayah {actor.region}")
 
     tally = rules.tally_of(sent)
-    verdict = rules.check_result(tally, dpt, contest.paslon)
+    verdict = rules.check_result(tally, dpt, contest.numbers)
     if verdict.rejected:
         return Outcome(REJECTED, errors=verdict.errors)
     if sent.correction:

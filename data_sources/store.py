@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Table, create_engine, event, insert, select, 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from data_sources.domain.contest import ContestInfo, PaslonInfo
 from data_sources.domain.fmt import now_utc
 from data_sources.models import AuditEntry, Base, Contest, Paslon, Setting, Tps
 
@@ -53,14 +54,6 @@ def json_safe(value: Any) -> Any:
     return orjson.loads(orjson.dumps(value, option=_JSON_OPTIONS))
 
 
-@dataclass(frozen=True)
-class CatalogContest:
-    """What the ingest path needs of a contest: its scope and its paslon numbers."""
-
-    scope_code: str
-    paslon: frozenset[int]
-
-
 # A setting every change of the TPS list (`import tps`) sets to a new value in the same transaction; a process
 # holding a cached catalog looks at it at most once per CATALOG_RECHECK_SECONDS and reads the catalog again when
 # it differs (a server keeps serving while the TPS list is imported by the command line in another process).
@@ -73,7 +66,7 @@ class Catalog:
     """The scenario's fixed parts (contests, TPS with DPT), cached: contests never change after loading; the TPS
     list changes only through `import tps`, which sets `revision` anew (see TPS_REVISION)."""
 
-    contests: dict[str, CatalogContest]
+    contests: dict[str, ContestInfo]
     tps_dpt: dict[str, int]
     revision: str | None = None
 
@@ -164,11 +157,12 @@ class Store:
                 return cached
         with self.reader() as s:
             revision = s.get(Setting, TPS_REVISION)
-            paslon: dict[str, set[int]] = {}
-            for contest_id, nomor in s.execute(select(Paslon.contest_id, Paslon.nomor)):
-                paslon.setdefault(contest_id, set()).add(nomor)
+            paslon: dict[str, list[PaslonInfo]] = {}
+            for p in s.scalars(select(Paslon).order_by(Paslon.contest_id, Paslon.nomor)):
+                paslon.setdefault(p.contest_id, []).append(PaslonInfo(p.nomor, p.kepala, p.wakil, p.color))
             contests = {
-                c.id: CatalogContest(c.scope_code, frozenset(paslon.get(c.id, ()))) for c in s.scalars(select(Contest))
+                c.id: ContestInfo(c.id, c.name, c.kind, c.scope_code, tuple(paslon.get(c.id, ())))
+                for c in s.scalars(select(Contest).order_by(Contest.position))
             }
             tps = dict(s.execute(select(Tps.code, Tps.dpt)).all())
         catalog = Catalog(contests, tps, revision.value if revision else None)

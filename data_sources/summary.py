@@ -3,40 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
 
+from data_sources.domain.contest import ContestInfo, PaslonInfo
 from data_sources.domain.vocab import contest_short_name
 from data_sources.models import Contest, Incident, Logistics, Paslon, Region, Result, Tps
 from data_sources.store import Store
-
-
-@dataclass(frozen=True)
-class PaslonInfo:
-    """A candidate pair."""
-
-    nomor: int
-    kepala: str
-    wakil: str
-    color: str
-
-    @property
-    def label(self) -> str:
-        """ "1. Kepala – Wakil"."""
-        return f"{self.nomor}. {self.kepala} – {self.wakil}"
-
-
-@dataclass(frozen=True)
-class ContestInfo:
-    """A contest with its paslon."""
-
-    id: str
-    name: str
-    kind: str
-    scope_code: str
-    paslon: tuple[PaslonInfo, ...]
 
 
 def contests(store: Store) -> list[ContestInfo]:

@@ -21,10 +21,10 @@ again with the new DPT, since they are versions accepted, audited and perhaps co
 names, per TPS, the results stored against the old DPT and what the rules would now say differently, for an
 operator to correct through the Input page. The recap's totals (TPS, DPT, turnout) use the new DPT.
 
-Running servers: the import sets the setting `tps_revision` to a new value in its transaction; `Store.catalog()`
-looks at it at most once a second and reads the TPS list again when it changed, and `RecapService.refresh()`
-rebuilds the live totals (the realtime hub broadcasts them while idle): a server in another process follows
-within about three seconds (catalog looked at once a second, hub idle every ≤ 2 s), without a restart.
+Running servers: the import's audit rows (`tps.add`, `tps.update`, `tps.import`) are entries of the change feed, so
+every server process rebuilds its live totals and broadcasts them within 0.2 s, without a restart. It also sets the
+setting `tps_revision` anew in its transaction: `Store.catalog()` (the ingest's cached contests and TPS) looks at it
+at most once a second and reads the TPS list again when it changed.
 """
 
 from __future__ import annotations

@@ -19,9 +19,9 @@ from dashboard.charts.figures import MAP_CONFIG
 from dashboard.live.messages import el, incident_texts, logistics_texts, recap_texts
 from dashboard.recap.engine import RegionTotals
 from data_sources import geo, incidents, logistics, results, snapshots, summary
+from data_sources.domain.contest import ContestInfo
 from data_sources.domain.fmt import fmt_int, fmt_pct, fmt_wib
 from data_sources.domain.vocab import SEVERITIES, item_label
-from data_sources.summary import ContestInfo
 from layouts.common import desk
 from layouts.logistik import item_order
 

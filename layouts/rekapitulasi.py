@@ -26,8 +26,8 @@ from dashboard.live.messages import el, recap_texts
 from dashboard.recap.engine import RegionTotals
 from data_sources import geo, results, summary
 from data_sources.domain.codes import is_within, region_level
+from data_sources.domain.contest import ContestInfo, PaslonInfo
 from data_sources.domain.fmt import fmt_int, fmt_pct, fmt_wib, now_utc
-from data_sources.summary import ContestInfo, PaslonInfo
 from layouts.common import card, desk, download_link, export_href, stat
 from layouts.photo_view import photo_strip
 

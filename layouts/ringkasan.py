@@ -14,9 +14,9 @@ from dash import dcc, html
 from dashboard.charts import incident_maps as im
 from dashboard.live.messages import el, incident_texts, logistics_texts
 from data_sources import incidents, logistics, summary
+from data_sources.domain.contest import ContestInfo
 from data_sources.domain.fmt import now_utc
 from data_sources.domain.vocab import SEVERITIES, SEVERITY_COLORS, item_label
-from data_sources.summary import ContestInfo
 from layouts.common import card, desk, headlines, stat
 from layouts.kejadian import compact
 from layouts.logistik import item_order, item_rows, line_data, summary_texts

@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from data_sources.domain.contest import ContestInfo, PaslonInfo
 from data_sources.domain.rules import STATUS_REVIEW
 from data_sources.results import current_results
 from data_sources.store import Store
-from data_sources.summary import ContestInfo, PaslonInfo, contests, tps_dpt
+from data_sources.summary import contests, tps_dpt
 
 
 @dataclass

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dashboard.recap.engine import COUNTED, HELD, NO_RESULT, RecapEngine, RegionTotals
+from data_sources.domain.contest import ContestInfo, PaslonInfo
 from data_sources.domain.rules import STATUS_COUNTED, STATUS_REVIEW
-from data_sources.summary import ContestInfo, PaslonInfo
 
 JANGGAL_FLAG = {"code": "janggal", "message": "Paslon 1 meraih 97,00 % suara sah pada partisipasi 96,00 %."}
 LEVEL_WIDTH = {"kabupaten": 5, "kecamatan": 8, "desa": 13, "tps": 17}

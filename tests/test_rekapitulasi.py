@@ -14,7 +14,7 @@ from dashboard.charts import maps
 from dashboard.recap.engine import RegionTotals
 from data_sources import geo, results
 from data_sources.domain.actors import Actor
-from data_sources.summary import PaslonInfo
+from data_sources.domain.contest import PaslonInfo
 from layouts import rekapitulasi as page
 from tests.conftest import SHARED, render_page, texts
 
@@ -370,7 +370,7 @@ def test_share_history_buckets_the_counted_results() -> None:
 
 
 def test_row_and_crumb_builders() -> None:
-    from data_sources.summary import ContestInfo
+    from data_sources.domain.contest import ContestInfo
 
     contest = ContestInfo(PILBUP, "Pilbup", "pilbup", "16.07", (PaslonInfo(1, "A", "B", "#111"),))
     t = RegionTotals(TPS1, TPS1, "tps", 1, 1, 0, 1, 300, 300, 290, 1234567, 3, (1234567,), (1,))

@@ -205,7 +205,7 @@ def _pending(store, data: dict, actor: Actor, key: str | None = None) -> results
     )
     assert not errors
     contest = store.catalog().contests[data["contest"]]
-    verdict = rules.check_result(tally, store.catalog().tps_dpt[data["tps"]], contest.paslon)
+    verdict = rules.check_result(tally, store.catalog().tps_dpt[data["tps"]], contest.numbers)
     correction = bool(data.get("correction"))
     return results.Pending(
         data["contest"], data["tps"], tally, verdict, actor, "api", None, correction, data.get("reason"), key

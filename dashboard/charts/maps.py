@@ -20,9 +20,9 @@ import plotly.graph_objects as go
 
 from dashboard.charts.figures import Colours, Outline, base_layout, offline_geo, plot_text, region_trace, shown_regions
 from dashboard.recap.engine import RegionTotals
+from data_sources.domain.contest import PaslonInfo
 from data_sources.domain.fmt import fmt_int, fmt_pct, to_wib
 from data_sources.geo import Centroid
-from data_sources.summary import PaslonInfo
 
 NO_VOTES = "#cfd8dc"
 SHARE_LOW = "#f7f9fb"

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 from dashboard.recap.engine import RegionTotals
 from data_sources import incidents, logistics
+from data_sources.domain.contest import ContestInfo
 from data_sources.domain.fmt import fmt_int, fmt_pct, fmt_wib, now_utc
 from data_sources.domain.vocab import OPEN_STATUSES, SEVERITIES
-from data_sources.summary import ContestInfo
 
 if TYPE_CHECKING:
     from dashboard.desk import Desk

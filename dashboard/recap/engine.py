@@ -27,7 +27,7 @@ import numpy as np
 from data_sources.domain.rules import STATUS_COUNTED, STATUS_REVIEW
 
 if TYPE_CHECKING:
-    from data_sources.summary import ContestInfo
+    from data_sources.domain.contest import ContestInfo
 
 LEVEL_NAMES = ("nasional", "provinsi", "kabupaten", "kecamatan", "desa", "tps")
 TPS_DEPTH = 5

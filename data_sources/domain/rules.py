@@ -94,7 +94,7 @@ def parse_tally(
     return (tally_of(numbers), {}) if numbers is not None else (None, errors)
 
 
-def check_result(tally: Tally, dpt: int, paslon_numbers: set[int]) -> Verdict:
+def check_result(tally: Tally, dpt: int, paslon_numbers: frozenset[int] | set[int]) -> Verdict:
     """Apply DESIGN §5 to a parsed tally of a TPS with `dpt` voters in a contest with these paslon."""
     verdict = Verdict()
     unknown = sorted(set(tally.votes) - paslon_numbers)
