@@ -6,6 +6,7 @@ with the reason, or fail instead when DESK_REQUIRE_BROWSER=1.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import threading
@@ -116,7 +117,9 @@ def live_server(desk_app) -> str:
 
     server = desk_app.server
     httpd = make_server("127.0.0.1", 0, server, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, name="desk-browser-server", daemon=True)
+    # shutdown() waits until serve_forever looks at its flag again: every 0.1 s rather than the default 0.5 s
+    serve = functools.partial(httpd.serve_forever, poll_interval=0.1)
+    thread = threading.Thread(target=serve, name="desk-browser-server", daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_port}"
     server.extensions["desk"].hub.stop()
