@@ -76,7 +76,7 @@ def _live(config: Config, store: Store, socketio: SocketIO) -> Desk:
     desk = Desk(config=config, store=store, recap=recap, feed=follower, hub=hub, socketio=socketio)
     recap.follow(follower.catch_up)  # a read right after a write sees it
     store.on_commit(follower.written)
-    store.on_commit(hub.wake)  # a write of this process reaches the screens at once
+    store.on_commit(hub.committed)  # a write of this process reaches the screens at once (every process's)
     return desk
 
 

@@ -194,3 +194,42 @@ def test_a_view_changed_by_another_process_reaches_this_ones_followers(app, tmp_
     finally:
         second.hub.stop()
         second.store.dispose()
+
+
+def test_behind_one_message_queue_one_process_broadcasts_each_change(app, tmp_path, db_url) -> None:  # noqa: ANN001
+    """Two server processes on one database and one Redis: both fold the result into their recap, one of them
+    broadcasts it (a viewer gets each `recap` once, not once per process); when it stops, the other takes over."""
+    import uuid
+
+    from dashboard.app import create_app
+    from dashboard.config import Config
+    from tests.conftest import require_redis
+
+    url = require_redis()
+    channel = f"uji-{uuid.uuid4().hex}"  # this test's own lease and wake-up channel on the shared Redis
+    hubs = []
+    for name in ("a", "b"):
+        config = Config(tmp_path / name, database_url=db_url, message_queue=url, testing=True, background_push=False)
+        desk = create_app(config).server.extensions["desk"]
+        desk.socketio.server.manager.channel = channel
+        hubs.append(desk)
+    first, second = hubs
+    try:
+        sent: dict[str, list[dict]] = {"a": [], "b": []}
+        for name, desk in zip("ab", hubs, strict=True):
+            desk.hub.publish = lambda event, payload, name=name: sent[name].append(payload) or payload
+        code = first_tps(first.store, 1)[0]
+        results.submit_result(first.store, tally(code), REPORTER, "uji")
+        assert first.hub.flush() + second.hub.flush() == 1  # both followed it, one broadcast it
+        assert len(sent["a"]) + len(sent["b"]) == 1
+        for desk in hubs:
+            assert desk.recap.totals("pilbup-banyuasin")[0].tps_reported == 1
+        leader, other = (first, second) if sent["a"] else (second, first)
+        leader.hub.stop()  # it hands the broadcasting over
+        results.submit_result(other.store, tally(first_tps(other.store, 2)[1]), REPORTER, "uji")
+        other.hub.cluster._looked = -1e9  # look at the lease now rather than within RENEW_SECONDS
+        assert other.hub.flush(now=time.monotonic() + 1) == 1  # after the rate window of the first broadcast
+    finally:
+        for desk in hubs:
+            desk.hub.stop()
+            desk.store.dispose()

@@ -16,6 +16,7 @@ from typing import Any
 
 from flask_socketio import SocketIO
 
+from dashboard.live.cluster import Cluster
 from data_sources.domain.fmt import fmt_wib, now_utc
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,7 @@ class Hub:
         self._seq = 0
         self._redis: Any = None  # None: not looked up yet; False: no shared sequence
         self._seq_key = ""
+        self._cluster: Cluster | None = None
         self._started = not background  # without background, flush() is called by the owner
         self._stopped = False
         self.last_published: dict[str, dict[str, Any]] = {}
@@ -68,9 +70,23 @@ class Hub:
             else:
                 import redis
 
+                channel = getattr(manager, "channel", "flask-socketio")
                 self._redis = redis.Redis.from_url(url)
-                self._seq_key = f"{getattr(manager, 'channel', 'flask-socketio')}:seq"
+                self._seq_key = f"{channel}:seq"
+                self._cluster = Cluster(self._redis, channel)
         return self._redis or None
+
+    @property
+    def cluster(self) -> Cluster | None:
+        """The processes sharing this desk's message queue (None for a single process)."""
+        self._shared()
+        return self._cluster
+
+    def committed(self) -> None:
+        """A write was committed in this process: look at the feed now, and tell the other processes to."""
+        self._wake.set()
+        if self.cluster is not None:
+            self.cluster.announce()
 
     def _next_seq(self) -> int:
         shared = self._shared()
@@ -87,15 +103,13 @@ class Hub:
                 return
             self._started = True
         self.socketio.start_background_task(self._run)
+        if self.cluster is not None:
+            self.socketio.start_background_task(self.cluster.listen, self._wake.set, lambda: self._stopped)
 
     def notify(self, kind: str) -> None:
         """Something of this kind changed: a broadcast follows as soon as the kind's rate limit allows."""
         with self._lock:
             self._dirty.add(kind)
-        self._wake.set()
-
-    def wake(self) -> None:
-        """A write was committed in this process: look at the change feed now rather than at the next poll."""
         self._wake.set()
 
     def heartbeat(self) -> None:
@@ -147,10 +161,12 @@ class Hub:
             for kind in ready:
                 self._sent.setdefault(kind, deque(maxlen=RATE_LIMIT)).append(now)
         sent = 0
+        leading = self.cluster is None or self.cluster.leading()
         for kind in sorted(ready):
-            for event, payload in self._snapshot(kind):
-                self.publish(event, payload)
-                sent += 1
+            for event, payload in self._snapshot(kind):  # consumed also when another process broadcasts
+                if leading:
+                    self.publish(event, payload)
+                    sent += 1
         return sent
 
     def _next_due(self, now: float) -> float | None:
@@ -161,9 +177,11 @@ class Hub:
             return max(0.0, min(self._opens_at(k) for k in self._dirty) - now)
 
     def stop(self) -> None:
-        """End the background task."""
+        """End the background task (and, with other processes, hand the broadcasting over)."""
         self._stopped = True
         self._wake.set()
+        if self._cluster is not None:
+            self._cluster.resign()
 
     def _run(self) -> None:
         last_beat = time.monotonic()
