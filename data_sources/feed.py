@@ -38,8 +38,7 @@ class Change:
     action: str
     entity: str
     entity_id: str
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
+    after: dict[str, Any] | None  # the written state (a result version carries all of itself)
 
 
 def head(store: Store) -> int:
@@ -48,8 +47,16 @@ def head(store: Store) -> int:
         return int(s.scalar(select(func.coalesce(func.max(AuditEntry.id), 0))) or 0)
 
 
-def _change(row: AuditEntry) -> Change:
-    return Change(row.id, row.at, row.actor, row.action, row.entity, row.entity_id, row.before, row.after)
+_AUDIT = AuditEntry.__table__
+_COLUMNS = (
+    _AUDIT.c.id,
+    _AUDIT.c.at,
+    _AUDIT.c.actor,
+    _AUDIT.c.action,
+    _AUDIT.c.entity,
+    _AUDIT.c.entity_id,
+    _AUDIT.c.after,
+)
 
 
 class FeedCursor:
@@ -70,12 +77,12 @@ class FeedCursor:
         """The entries committed since the last read (at most `limit`, oldest first); the rest on the next read."""
         now = time.monotonic()
         self._gaps = [g for g in self._gaps if now - g[2] < self.gap_wait][-MAX_GAPS:]
-        condition = AuditEntry.id > self.position
+        condition = _AUDIT.c.id > self.position
         if self._gaps:
-            condition = or_(condition, *(AuditEntry.id.between(lo, hi) for lo, hi, _t in self._gaps))
-        with self.store.reader() as s:
-            rows = list(s.scalars(select(AuditEntry).where(condition).order_by(AuditEntry.id).limit(limit)))
-        changes = [_change(r) for r in rows]
+            condition = or_(condition, *(_AUDIT.c.id.between(lo, hi) for lo, hi, _t in self._gaps))
+        query = select(*_COLUMNS).where(condition).order_by(_AUDIT.c.id).limit(limit)
+        with self.store.engine.connect() as conn:
+            changes = [Change(*row) for row in conn.execute(query)]
         self._advance((c.id for c in changes), now)
         return changes
 

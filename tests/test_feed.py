@@ -15,6 +15,7 @@ from data_sources.domain.actors import Actor
 from data_sources.feed import FeedCursor
 from data_sources.store import Store
 from tests.live_server import import_tallies, live_server, tallies_csv
+from tests.waiting import wait_for
 
 REPORTER = Actor("token:hp", "reporter")
 OPERATOR = Actor("operator", "operator")
@@ -119,11 +120,13 @@ def test_the_hub_follows_the_feed_by_itself(app) -> None:  # noqa: ANN001
     desk.hub.ensure_started()
     code = first_tps(desk.store, 1)[0]
     results.submit_result(desk.store, tally(code), REPORTER, "uji")
-    deadline = time.monotonic() + 10
     recaps: list[dict] = []
-    while not recaps and time.monotonic() < deadline:
-        recaps = [m["args"][0] for m in screen.get_received() if m["name"] == "recap"]
-        time.sleep(0.02)
+
+    def pushed() -> bool:
+        recaps.extend(m["args"][0] for m in screen.get_received() if m["name"] == "recap")
+        return bool(recaps)
+
+    assert wait_for(pushed, timeout=10)
     assert recaps and recaps[-1]["totals"]["tps_reported"] == 1
 
 

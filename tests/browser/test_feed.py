@@ -10,6 +10,7 @@ import pytest
 
 from tests.browser.test_pages import log_in_ok
 from tests.live_server import import_tallies, live_server, tallies_csv
+from tests.waiting import wait_for
 
 REPORTED = "pilbup-banyuasin-reported"
 WAIT = 15.0
@@ -22,12 +23,8 @@ def _text(driver: Any, element_id: str) -> str | None:
 
 def _wait_text(driver: Any, element_id: str, expected: str) -> None:
     """Wait until the element says `expected`."""
-    deadline = time.monotonic() + WAIT
-    while time.monotonic() < deadline:
-        if _text(driver, element_id) == expected:
-            return
-        time.sleep(0.02)
-    raise AssertionError(f"#{element_id} says {_text(driver, element_id)!r}, not {expected!r}")
+    shown = wait_for(lambda: _text(driver, element_id) == expected, timeout=WAIT, interval=0.02)
+    assert shown, f"#{element_id} says {_text(driver, element_id)!r}, not {expected!r}"
 
 
 def _watch(driver: Any, element_id: str) -> None:
