@@ -10,7 +10,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -23,6 +22,7 @@ from data_sources.scenario import load_scenario
 from data_sources.store import Store, default_database_url
 from data_sources.summary import tps_dpt
 from tests.conftest import DEMO, PASSWORD, ROOT
+from tests.waiting import wait_for
 
 START_SECONDS = 60.0
 
@@ -44,26 +44,49 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def _wait_healthy(url: str, process: subprocess.Popen, deadline: float) -> None:
-    while time.monotonic() < deadline:
+def serve(data_dir: Path, port: int) -> subprocess.Popen:
+    """`python -m dashboard serve --no-simulator` on a data folder, in a process group of its own (as in
+    production), its output in `<data_dir>/server.log`; returns once it answers /healthz."""
+    command = [sys.executable, "-m", "dashboard", "serve", "--no-simulator", "--port", str(port)]
+    command += ["--host", "127.0.0.1", "--data-dir", str(data_dir)]
+    with (data_dir / "server.log").open("wb") as log:
+        process = subprocess.Popen(
+            command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
+        )
+
+    def healthy() -> bool:
         if process.poll() is not None:
-            raise RuntimeError(
-                f"server ended with {process.returncode}: {process.stdout.read() if process.stdout else ''}"
-            )
+            log_text = (data_dir / "server.log").read_text(errors="replace")[-2000:]
+            raise RuntimeError(f"server ended with {process.returncode}: {log_text}")
         try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as answer:
-                if answer.status == 200:
-                    return
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as answer:
+                return answer.status == 200
         except OSError:
-            time.sleep(0.1)
-    raise TimeoutError(f"{url} did not answer /healthz in {START_SECONDS:.0f} s")
+            return False
+
+    if not wait_for(healthy, timeout=START_SECONDS, interval=0.1):
+        stop(process)
+        raise TimeoutError(f"the server on port {port} did not answer /healthz in {START_SECONDS:.0f} s")
+    return process
+
+
+def stop(process: subprocess.Popen) -> None:
+    """End the server's process group: TERM, then KILL after 10 s."""
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
 
 
 @contextmanager
 def live_server(data_dir: Path) -> Iterator[LiveServer]:
-    """Prepare the data folder, serve it in a process group of its own, and end that group afterwards."""
-    store = Store(default_database_url(data_dir))
+    """Prepare the data folder, serve it, and end the server afterwards."""
     data_dir.mkdir(parents=True, exist_ok=True)
+    store = Store(default_database_url(data_dir))
     store.create_schema()
     load_scenario(store, DEMO, SYSTEM)
     set_user(store, "viewer", "viewer", PASSWORD, "uji")
@@ -71,22 +94,11 @@ def live_server(data_dir: Path) -> Iterator[LiveServer]:
     codes = sorted(tps_dpt(store))
     store.dispose()
     port = free_port()
-    command = [sys.executable, "-m", "dashboard", "serve", "--no-simulator", "--port", str(port)]
-    env = {**os.environ, "DESK_DATA_DIR": str(data_dir)}
-    process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
-    )
-    url = f"http://127.0.0.1:{port}"
+    process = serve(data_dir, port)
     try:
-        _wait_healthy(url, process, time.monotonic() + START_SECONDS)
-        yield LiveServer(url, data_dir, secret, codes)
+        yield LiveServer(f"http://127.0.0.1:{port}", data_dir, secret, codes)
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
+        stop(process)
 
 
 def tallies_csv(path: Path, codes: list[str], votes: int = 5) -> Path:

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import signal
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +15,6 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-import requests
 from selenium import webdriver
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.keys import Keys
@@ -28,7 +25,8 @@ from data_sources.domain.actors import Actor
 from tests.browser.conftest import pytest_setup_options
 from tests.browser.test_pages import log_in_ok, severe_logs
 from tests.conftest import PASSWORD
-from tests.waiting import holds_for, wait_for
+from tests.live_server import free_port, serve, stop
+from tests.waiting import holds_for
 
 ROOT = Path(__file__).resolve().parents[2]
 SLOW = 30
@@ -430,50 +428,6 @@ def test_freeze_shows_the_same_numbers_to_followers_until_back_to_live(served, d
 # ------------------------------------------------------------------------------------------ never stale in silence
 
 
-def _serve(data_dir: Path, port: int) -> subprocess.Popen:
-    """`python -m dashboard serve` on a data folder, as in production (its own process group)."""
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "dashboard",
-            "serve",
-            "--data-dir",
-            str(data_dir),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--no-simulator",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        stdin=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-
-    def healthy() -> bool:
-        assert proc.poll() is None, "the server exited"
-        try:
-            return requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200
-        except requests.RequestException:
-            return False
-
-    assert wait_for(healthy, timeout=90, interval=0.1), "the server did not start"
-    return proc
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
-
-
 def _banner(driver: Any) -> dict:
     return _js(
         driver,
@@ -496,17 +450,15 @@ def test_the_big_screen_says_so_when_the_server_stops_and_recovers(dash_duo, tmp
         text=True,
     )
     secret = made.stdout.strip().splitlines()[-1]
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = _serve(data_dir, port)
+    port = free_port()
+    proc = serve(data_dir, port)
     try:
         _size(driver, 1280, 720)
         _open_screen(driver, f"http://127.0.0.1:{port}", secret)
         _wait_text(driver, "conn-state", "Terhubung (langsung)")
         assert not _banner(driver)["shown"]
 
-        _stop(proc)
+        stop(proc)
         _wait(driver, lambda d: _banner(d)["shown"], "no stale banner after the server stopped", timeout=20)
         banner = _banner(driver)
         assert "mungkin tidak terbaru" in banner["text"]
@@ -514,11 +466,11 @@ def test_the_big_screen_says_so_when_the_server_stops_and_recovers(dash_duo, tmp
         assert _text(driver, "conn-state") in ("Terputus", "Terhubung, tanpa kabar")
         driver.save_screenshot(str(_folder(tmp_path) / "layar-terputus-1280x720.png"))
 
-        proc = _serve(data_dir, port)  # the same server comes back: the screen resyncs, the banner goes
+        proc = serve(data_dir, port)  # the same server comes back: the screen resyncs, the banner goes
         _wait(driver, lambda d: not _banner(d)["shown"], "the stale banner stayed after reconnect", timeout=40)
         _wait_text(driver, "conn-state", "Terhubung (langsung)")
     finally:
-        _stop(proc)
+        stop(proc)
 
 
 def test_the_presenter_role_is_handed_over_explicitly(served, second) -> None:
