@@ -209,9 +209,10 @@ def test_a_viewer_sees_the_c1_photo_on_the_tps_detail_and_a_screen_does_not(serv
     log_in_ok(duo, "viewer")
     duo.driver.get(duo.base_url + page)
     duo.wait_for_element("#rk-photos img.c1-thumb")
-    image = duo.find_element("#rk-photos img.c1-thumb")
-    WebDriverWait(duo.driver, 5).until(lambda d: d.execute_script("return arguments[0].naturalWidth;", image) > 0)
-    link = duo.find_element("#rk-photos a.c1-photo-link").get_attribute("href")
+    # looked up anew each time: the panel may be redrawn when the feed's broadcast of this result arrives
+    loaded = "const i = document.querySelector('#rk-photos img.c1-thumb'); return i ? i.naturalWidth : 0;"
+    WebDriverWait(duo.driver, 5).until(lambda d: d.execute_script(loaded) > 0)
+    link = duo.driver.execute_script("return document.querySelector('#rk-photos a.c1-photo-link').href;")
     assert link.endswith(f"/photos/{photo.id}")
     duo.wait_for_contains_text("#rk-photos", "Versi 1 · operator")
     assert severe_logs(duo) == []
