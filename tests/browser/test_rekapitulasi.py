@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -243,7 +244,12 @@ def test_map_click_on_a_bubble_opens_the_kecamatan(served) -> None:
     points = ".rk-map .scattergeo path.point"
     _wait(duo, lambda d: _js(duo, f"return document.querySelectorAll('{points}').length") == 21, "no bubbles")
     i = [row[0] for row in _js(duo, TRACE, ".rk-map")["customdata"]].index(TALANG_KELAPA)
-    _click_at_centre(duo, duo.driver.find_elements("css selector", points)[i])
+    for _attempt in range(3):  # the map may be redrawn by a push between finding the bubble and clicking it
+        try:
+            _click_at_centre(duo, duo.driver.find_elements("css selector", points)[i])
+            break
+        except StaleElementReferenceException:
+            continue
     duo.wait_for_contains_text("#rk-crumbs", "Talang Kelapa", timeout=SLOW)
     assert parse_qs(urlsplit(duo.driver.current_url).query)["region"] == [TALANG_KELAPA]
     assert severe_logs(duo) == []
